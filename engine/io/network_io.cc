@@ -1,0 +1,236 @@
+// engine/io/network_io.cc
+//
+// The only place that drives protobuf's text parser. Locations come from
+// TextFormat::ParseInfoTree (0-based; reported 1-based), syntax errors from an
+// io::ErrorCollector (protobuf 3.21 signature AddError(int, ColumnNumber, ...)).
+#include "engine/io/network_io.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/stubs/logging.h>
+#include <google/protobuf/text_format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "engine/base/status_macros.h"
+#include "engine/io/atomic_file.h"
+
+namespace grn {
+namespace {
+
+namespace pb = google::protobuf;
+using grnsim::v1::Network;
+
+enum class Format { kText, kBinary };
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+StatusOr<Format> FormatOf(const std::string& path) {
+  for (const char* ext : {".textproto", ".txtpb", ".pbtxt"})
+    if (EndsWith(path, ext)) return Format::kText;
+  for (const char* ext : {".binpb", ".pb"})
+    if (EndsWith(path, ext)) return Format::kBinary;
+  return InvalidArgumentError(path +
+                              ": unknown network file type (expected a .textproto or .binpb file)");
+}
+
+// protobuf logs some parse problems to stderr itself; our errors say it all.
+void SilenceProtobufLogging() {
+  static std::once_flag once;
+  std::call_once(once, [] { pb::SetLogHandler(nullptr); });
+}
+
+StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return NotFoundError(path + ": no such file");
+    return IOError(path + ": cannot read: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return InvalidArgumentError(path + ": is a directory, not a network file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IOError(path + ": cannot open: " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return IOError(path + ": read failed");
+  return buffer.str();
+}
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+std::size_t FindInvalidUtf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int len;
+    std::uint32_t min_code;
+    if (c < 0x80) { ++i; continue; }
+    else if ((c & 0xE0) == 0xC0) { len = 2; min_code = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; min_code = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; min_code = 0x10000; }
+    else return i;
+    if (i + len > s.size()) return i;
+    std::uint32_t code = c & (0x7F >> len);
+    for (int k = 1; k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      code = (code << 6) | (cc & 0x3F);
+    }
+    if (code < min_code || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+std::string LineCol(const std::string& text, std::size_t offset) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+// True if the text holds nothing but whitespace and # comments.
+bool IsBlank(const std::string& text) {
+  bool in_comment = false;
+  for (char c : text) {
+    if (in_comment) { in_comment = c != '\n'; continue; }
+    if (c == '#') { in_comment = true; continue; }
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
+
+class CollectErrors : public pb::io::ErrorCollector {
+ public:
+  explicit CollectErrors(std::string path) : path_(std::move(path)) {}
+  void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
+    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) +
+                      ": " + message);
+  }
+  void AddWarning(int, pb::io::ColumnNumber, const std::string&) override {}
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> errors_;
+};
+
+class TextSourceMap : public SourceMap {
+ public:
+  explicit TextSourceMap(std::string path) : path_(std::move(path)) {}
+  pb::TextFormat::ParseInfoTree* tree() { return &tree_; }
+
+  std::string Locate(const FieldPath& where) const override {
+    const pb::Descriptor* type = Network::descriptor();
+    const pb::TextFormat::ParseInfoTree* tree = &tree_;
+    pb::TextFormat::ParseLocation best;  // line -1: unknown
+    for (const auto& [name, index] : where) {
+      if (type == nullptr || tree == nullptr) break;
+      const pb::FieldDescriptor* field = type->FindFieldByName(name);
+      if (field == nullptr) break;
+      const pb::TextFormat::ParseLocation loc = tree->GetLocation(field, index);
+      if (loc.line >= 0) best = loc;
+      if (field->message_type() == nullptr) break;
+      tree = tree->GetTreeForNested(field, index);
+      type = field->message_type();
+    }
+    if (best.line < 0) return path_ + ":1:1";
+    return path_ + ":" + std::to_string(best.line + 1) + ":" + std::to_string(best.column + 1);
+  }
+
+ private:
+  std::string path_;
+  pb::TextFormat::ParseInfoTree tree_;
+};
+
+class BinarySourceMap : public SourceMap {
+ public:
+  explicit BinarySourceMap(std::string path) : path_(std::move(path)) {}
+  std::string Locate(const FieldPath&) const override { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+StatusOr<NetworkFile> ReadNetworkFile(const std::string& path) {
+  SilenceProtobufLogging();
+  GRN_ASSIGN_OR_RETURN(Format format, FormatOf(path));
+  GRN_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
+  NetworkFile file;
+  if (format == Format::kBinary) {
+    if (!file.network.ParseFromString(data)) {
+      return InvalidArgumentError(path +
+                                  ": not a valid binary network (.binpb): the data is truncated, "
+                                  "corrupt, or not a grnsim.v1.Network");
+    }
+    file.source = std::make_shared<BinarySourceMap>(path);
+    return file;
+  }
+  if (IsBlank(data)) {
+    return InvalidArgumentError(path + ":1:1: empty network file: expected fields such as "
+                                       "name, time_unit, species and reaction");
+  }
+  if (const std::size_t bad = FindInvalidUtf8(data); bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(data[bad]));
+    return InvalidArgumentError(path + ":" + LineCol(data, bad) + ": invalid UTF-8 (byte " + byte +
+                                "): text network files must be UTF-8");
+  }
+  auto source = std::make_shared<TextSourceMap>(path);
+  CollectErrors errors(path);
+  pb::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(source->tree());
+  if (!parser.ParseFromString(data, &file.network)) {
+    std::string message;
+    for (const std::string& e : errors.errors()) {
+      if (!message.empty()) message += '\n';
+      message += e;
+    }
+    if (message.empty()) message = path + ": cannot parse network file";
+    return InvalidArgumentError(message);
+  }
+  file.source = std::move(source);
+  return file;
+}
+
+Status ValidateNetworkFile(const NetworkFile& file) {
+  const std::vector<Diagnostic> problems = Validate(file.network);
+  if (problems.empty()) return Status::OK();
+  std::string message;
+  for (const Diagnostic& d : problems) {
+    if (!message.empty()) message += '\n';
+    message += file.source->Locate(d.where);
+    message += ": ";
+    message += d.message;
+  }
+  return InvalidArgumentError(message);
+}
+
+StatusOr<CompiledModel> LoadModel(const std::string& path) {
+  GRN_ASSIGN_OR_RETURN(NetworkFile file, ReadNetworkFile(path));
+  GRN_RETURN_IF_ERROR(ValidateNetworkFile(file));
+  return Compile(file.network);
+}
+
+Status WriteNetworkFile(const std::string& path, const Network& network) {
+  GRN_ASSIGN_OR_RETURN(Format format, FormatOf(path));
+  std::string data;
+  if (format == Format::kBinary) {
+    if (!network.SerializeToString(&data)) return InternalError(path + ": cannot serialize network");
+  } else {
+    if (!pb::TextFormat::PrintToString(network, &data)) {
+      return InternalError(path + ": cannot print network");
+    }
+  }
+  return WriteFileAtomically(path, data);
+}
+
+}  // namespace grn

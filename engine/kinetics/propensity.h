@@ -1,0 +1,97 @@
+// engine/kinetics/propensity.h
+//
+// Propensity<Regime>(model, r, x): the rate of reaction r in state x.
+//  * kStochastic: a = c' · Π_i x_i(x_i−1)…(x_i−m_i+1) · Π_f f(x), the exact
+//    CME propensity (c' = c/Π m_i!, folded by Compile). Zero whenever a
+//    reactant has fewer than m_i molecules, so counts never go negative.
+//  * kDeterministic: a = c' · Π_i x_i^{m_i} · Π_f f(x), the reaction-rate
+//    equation for mean counts (2X: c·x(x−1)/2 becomes c·x²/2).
+// Pure functions; inline so the exact loop compiles to straight-line code for
+// the common shapes.
+#ifndef GRN_ENGINE_KINETICS_PROPENSITY_H_
+#define GRN_ENGINE_KINETICS_PROPENSITY_H_
+
+#include <cmath>
+#include <span>
+
+#include "engine/base/check.h"
+#include "engine/model/compiled_model.h"
+
+namespace grn {
+
+enum class Regime { kStochastic, kDeterministic };
+
+inline double IntPow(double r, unsigned n) {
+  double p = r;
+  for (unsigned i = 1; i < n; ++i) p *= r;
+  return p;
+}
+
+inline double EvaluateFactor(const RateFactor& f, const double* x) {
+  const double r = x[f.species] * f.inv_k;
+  switch (f.kind) {
+    case FactorKind::kHillActivationInt: {
+      const double rn = IntPow(r, f.int_n);
+      return 1.0 - 1.0 / (1.0 + rn);
+    }
+    case FactorKind::kHillRepressionInt:
+      return 1.0 / (1.0 + IntPow(r, f.int_n));
+    case FactorKind::kHillActivation:
+      return 1.0 - 1.0 / (1.0 + std::pow(r, f.n));
+    case FactorKind::kHillRepression:
+      return 1.0 / (1.0 + std::pow(r, f.n));
+    case FactorKind::kMichaelisMenten:
+      return r / (1.0 + r);
+  }
+  return 0.0;
+}
+
+// REQUIRES: r < model.num_reactions(); x holds model.num_species() counts.
+template <Regime kRegime>
+inline double Propensity(const CompiledModel& model, ReactionIndex r, const double* x) {
+  GRN_DCHECK(r < model.num_reactions());
+  const ReactionKinetics& k = model.kinetics(r);
+  double a;
+  switch (k.shape) {
+    case MassActionKind::kZeroOrder:
+      a = k.c;
+      break;
+    case MassActionKind::kFirstOrder:
+      a = k.c * x[k.s0];
+      break;
+    case MassActionKind::kHomodimer:
+      a = kRegime == Regime::kStochastic ? k.c * x[k.s0] * (x[k.s0] - 1.0)
+                                         : k.c * x[k.s0] * x[k.s0];
+      // x(x−1) is 0 for x ∈ {0, 1}; never negative for whole counts.
+      break;
+    case MassActionKind::kHeterodimer:
+      a = k.c * x[k.s0] * x[k.s1];
+      break;
+    default: {
+      a = k.c;
+      const auto& species = model.reactant_species();
+      const auto& order = model.reactant_order();
+      for (std::uint32_t i = k.reactant_begin; i < k.reactant_end; ++i) {
+        const double xi = x[species[i]];
+        for (std::uint32_t j = 0; j < order[i]; ++j) {
+          a *= kRegime == Regime::kStochastic ? std::max(xi - j, 0.0) : xi;
+        }
+      }
+    }
+  }
+  if (k.factor_begin != k.factor_end) {
+    const RateFactor* f = model.factors().data();
+    for (std::uint32_t i = k.factor_begin; i < k.factor_end; ++i) a *= EvaluateFactor(f[i], x);
+  }
+  return a;
+}
+
+// a[r] = Propensity(model, r, x) for every reaction.
+template <Regime kRegime>
+inline void EvaluateAll(const CompiledModel& model, const double* x, std::span<double> a) {
+  for (ReactionIndex r = 0; r < model.num_reactions(); ++r) a[r] = Propensity<kRegime>(model, r, x);
+}
+
+}  // namespace grn
+
+#endif  // GRN_ENGINE_KINETICS_PROPENSITY_H_

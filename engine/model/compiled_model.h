@@ -1,0 +1,108 @@
+// engine/model/compiled_model.h
+//
+// CompiledModel: the immutable, flat form of a validated network that every
+// stepper reads. Built once by Compile(); shared read-only as
+// std::shared_ptr<const CompiledModel>. Nothing here refers to protobuf.
+//
+// Invariants (established by Compile):
+//  * species and reactions are dense indices 0..n-1 in file order;
+//  * kinetics(r).c >= 0 and finite; every Hill K > 0, n > 0;
+//  * stoichiometry rows hold only non-zero net changes of non-constant species;
+//  * dependents(r) is sorted, unique and contains r: the reactions whose
+//    propensity can change when r fires (they read a species r changes).
+#ifndef GRN_ENGINE_MODEL_COMPILED_MODEL_H_
+#define GRN_ENGINE_MODEL_COMPILED_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/base/csr.h"
+#include "engine/base/status.h"
+#include "engine/kinetics/rate_factor.h"
+
+namespace grnsim::v1 {
+class Network;
+}
+
+namespace grn {
+
+// Counts are doubles; they are exact integers up to 2^53.
+inline constexpr double kMaxExactCount = 9007199254740992.0;  // 2^53
+
+struct ReactionKinetics {
+  double c;                // stochastic constant with 1/Π m_i! folded in
+  double c_deterministic;  // the same law for mean counts: c · Π x^m / m!
+  MassActionKind shape;
+  SpeciesIndex s0, s1;     // reactant species for the closed-form shapes
+  std::uint32_t reactant_begin, reactant_end;  // into reactant_species/order
+  std::uint32_t factor_begin, factor_end;      // into factors
+};
+
+class CompiledModel {
+ public:
+  std::size_t num_species() const { return species_names_.size(); }
+  std::size_t num_reactions() const { return reaction_names_.size(); }
+
+  const std::string& name() const { return name_; }
+  const std::string& time_unit() const { return time_unit_; }
+  const std::vector<std::string>& species_names() const { return species_names_; }
+  const std::vector<std::string>& reaction_names() const { return reaction_names_; }
+  const std::vector<double>& initial_counts() const { return initial_counts_; }
+
+  const ReactionKinetics& kinetics(ReactionIndex r) const { return kinetics_[r]; }
+  const std::vector<SpeciesIndex>& reactant_species() const { return reactant_species_; }
+  const std::vector<std::uint32_t>& reactant_order() const { return reactant_order_; }
+  const std::vector<RateFactor>& factors() const { return factors_; }
+
+  // Net change of the state when r fires: x[species[i]] += delta[i].
+  std::uint32_t stoich_begin(ReactionIndex r) const { return stoich_begin_[r]; }
+  std::uint32_t stoich_end(ReactionIndex r) const { return stoich_begin_[r + 1]; }
+  const SpeciesIndex* stoich_species() const { return stoich_species_.data(); }
+  const double* stoich_delta() const { return stoich_delta_.data(); }
+
+  std::span<const std::uint32_t> dependents(ReactionIndex r) const {
+    return dependents_.row(r);
+  }
+  const CsrIndex& dependency_index() const { return dependents_; }
+
+  // Applies reaction r to x. Returns false if a count left the exactly
+  // representable range [0, 2^53] (the caller reports it by name).
+  bool Apply(ReactionIndex r, double* x) const {
+    bool in_range = true;
+    for (std::uint32_t i = stoich_begin_[r]; i < stoich_begin_[r + 1]; ++i) {
+      const double v = x[stoich_species_[i]] + stoich_delta_[i];
+      x[stoich_species_[i]] = v;
+      in_range &= (v >= 0.0) & (v <= kMaxExactCount);
+    }
+    return in_range;
+  }
+
+ private:
+  friend StatusOr<CompiledModel> Compile(const grnsim::v1::Network& network);
+  friend class CompiledModelBuilder;
+
+  std::string name_;
+  std::string time_unit_;
+  std::vector<std::string> species_names_;
+  std::vector<std::string> reaction_names_;
+  std::vector<double> initial_counts_;
+  std::vector<ReactionKinetics> kinetics_;
+  std::vector<SpeciesIndex> reactant_species_;
+  std::vector<std::uint32_t> reactant_order_;
+  std::vector<RateFactor> factors_;
+  std::vector<std::uint32_t> stoich_begin_{0};
+  std::vector<SpeciesIndex> stoich_species_;
+  std::vector<double> stoich_delta_;
+  CsrIndex dependents_;
+};
+
+// Validates `network` (see validate.h) and compiles it. Errors list every
+// problem found, one per line.
+StatusOr<CompiledModel> Compile(const grnsim::v1::Network& network);
+
+}  // namespace grn
+
+#endif  // GRN_ENGINE_MODEL_COMPILED_MODEL_H_

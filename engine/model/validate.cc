@@ -1,0 +1,265 @@
+// engine/model/validate.cc
+#include "engine/model/validate.h"
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <unordered_map>
+
+#include "engine/model/compiled_model.h"
+#include "proto/network.pb.h"
+
+namespace grn {
+namespace {
+
+using grnsim::v1::Hill;
+using grnsim::v1::MichaelisMenten;
+using grnsim::v1::Modifier;
+using grnsim::v1::Network;
+using grnsim::v1::Reaction;
+
+// Largest stoichiometry accepted: beyond it a single firing moves counts by
+// more than any gene-network reaction does, and C(x, m) loses all precision.
+constexpr std::uint32_t kMaxStoichiometry = 1000;
+constexpr double kMaxHillCoefficient = 100.0;
+
+std::string Num(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+class Validator {
+ public:
+  explicit Validator(const Network& net) : net_(net) {}
+
+  std::vector<Diagnostic> Run() {
+    if (net_.name().empty()) {
+      Add({{"name", -1}}, "network has no name (expected name: \"...\")");
+    } else if (!IsIdentifier(net_.name())) {
+      Add({{"name", -1}}, "network name '" + net_.name() +
+                              "' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+    }
+    if (net_.time_unit() == Network::TIME_UNIT_UNSPECIFIED) {
+      Add({{"time_unit", -1}},
+          "network has no time_unit (expected time_unit: s, min, h or d)");
+    }
+    if (net_.species_size() == 0) Add({}, "network has no species");
+    if (net_.reaction_size() == 0) Add({}, "network has no reactions");
+    for (int i = 0; i < net_.species_size(); ++i) CheckSpecies(i);
+    for (int i = 0; i < net_.parameter_size(); ++i) CheckParameter(i);
+    for (int i = 0; i < net_.reaction_size(); ++i) DeclareReaction(i);
+    for (int i = 0; i < net_.reaction_size(); ++i) CheckReaction(i);
+    return std::move(out_);
+  }
+
+ private:
+  void Add(FieldPath where, std::string message) {
+    out_.push_back({std::move(where), std::move(message)});
+  }
+
+  // Names share one namespace so that later rate expressions are unambiguous.
+  void Declare(const std::string& name, const std::string& what, FieldPath where) {
+    if (name.empty()) {
+      Add(where, what + " #" + std::to_string(where.front().second + 1) + " has no name");
+      return;
+    }
+    if (!IsIdentifier(name)) {
+      Add(where, what + " name '" + name +
+                     "' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+    }
+    auto [it, inserted] = kind_of_.emplace(name, what);
+    if (!inserted) {
+      Add(where, "duplicate name '" + name + "': already used by a " + it->second);
+    }
+  }
+
+  void CheckSpecies(int i) {
+    const auto& sp = net_.species(i);
+    Declare(sp.name(), "species", {{"species", i}, {"name", -1}});
+    species_constant_[sp.name()] = sp.constant();
+    const double x = sp.initial_count();
+    const FieldPath at = {{"species", i}, {"initial_count", -1}};
+    if (!std::isfinite(x) || x < 0) {
+      Add(at, "species '" + sp.name() + "': initial_count " + Num(x) +
+                  " must be a finite non-negative count");
+    } else if (x != std::floor(x)) {
+      Add(at, "species '" + sp.name() + "': initial_count " + Num(x) +
+                  " is not a whole number of molecules");
+    } else if (x > kMaxExactCount) {
+      Add(at, "species '" + sp.name() + "': initial_count " + Num(x) +
+                  " exceeds 2^53, beyond which counts are not exact");
+    }
+  }
+
+  void CheckParameter(int i) {
+    const auto& p = net_.parameter(i);
+    Declare(p.name(), "parameter", {{"parameter", i}, {"name", -1}});
+    if (!std::isfinite(p.value())) {
+      Add({{"parameter", i}, {"value", -1}},
+          "parameter '" + p.name() + "': value " + Num(p.value()) + " is not finite");
+    }
+    parameter_value_[p.name()] = p.value();
+  }
+
+  void DeclareReaction(int i) {
+    Declare(net_.reaction(i).name(), "reaction", {{"reaction", i}, {"name", -1}});
+  }
+
+  // A value given as a literal or a parameter name; checks it against `ok`.
+  // Returns the value, or NaN if it cannot be resolved.
+  double Resolve(bool is_param, double literal, const std::string& param,
+                 const FieldPath& at, const std::string& who, const std::string& what) {
+    if (!is_param) return literal;
+    auto it = parameter_value_.find(param);
+    if (it == parameter_value_.end()) {
+      auto kind = kind_of_.find(param);
+      Add(at, who + ": " + what + " refers to unknown parameter '" + param + "'" +
+                  (kind != kind_of_.end() ? " (it is a " + kind->second + ")" : ""));
+      return std::nan("");
+    }
+    return it->second;
+  }
+
+  void CheckTerms(int r, const char* field, std::map<std::string, long>& net_change,
+                  int sign) {
+    const Reaction& rx = net_.reaction(r);
+    const auto& terms = sign < 0 ? rx.reactant() : rx.product();
+    for (int j = 0; j < terms.size(); ++j) {
+      const auto& t = terms[j];
+      const FieldPath at = {{"reaction", r}, {field, j}};
+      const std::string who = "reaction '" + rx.name() + "'";
+      if (t.species().empty()) {
+        Add(at, who + ": " + field + " #" + std::to_string(j + 1) + " names no species");
+        continue;
+      }
+      if (!species_constant_.count(t.species())) {
+        Add(at, who + ": unknown species '" + t.species() + "' in " + field);
+        continue;
+      }
+      const std::uint32_t m = t.has_stoichiometry() ? t.stoichiometry() : 1;
+      if (m == 0 || m > kMaxStoichiometry) {
+        Add({{"reaction", r}, {field, j}, {"stoichiometry", -1}},
+            who + ": stoichiometry " + std::to_string(m) + " of '" + t.species() +
+                "' must be between 1 and " + std::to_string(kMaxStoichiometry));
+        continue;
+      }
+      if (!species_constant_[t.species()]) net_change[t.species()] += sign * long(m);
+    }
+  }
+
+  void CheckHalfMax(double value, const FieldPath& at, const std::string& who) {
+    if (std::isnan(value)) return;  // already reported as unresolved
+    if (!std::isfinite(value) || value <= 0) {
+      Add(at, who + ": half-maximal constant K = " + Num(value) +
+                  " must be finite and > 0");
+    }
+  }
+
+  void CheckModifier(int r, int j) {
+    const Reaction& rx = net_.reaction(r);
+    const Modifier& mod = rx.modifier(j);
+    const std::string who = "reaction '" + rx.name() + "'";
+    FieldPath at = {{"reaction", r}, {"modifier", j}};
+    auto check_species = [&](const std::string& s, const FieldPath& p) {
+      if (s.empty()) {
+        Add(p, who + ": modifier #" + std::to_string(j + 1) + " names no species");
+      } else if (!species_constant_.count(s)) {
+        Add(p, who + ": unknown species '" + s + "' in modifier");
+      }
+    };
+    if (mod.has_hill_activation() || mod.has_hill_repression()) {
+      const char* kind = mod.has_hill_activation() ? "hill_activation" : "hill_repression";
+      const Hill& h = mod.has_hill_activation() ? mod.hill_activation() : mod.hill_repression();
+      at.push_back({kind, -1});
+      check_species(h.species(), at);
+      if (h.half_max_case() == Hill::HALF_MAX_NOT_SET) {
+        Add(at, who + ": " + kind + " needs k (or k_param), the half-maximal count");
+      } else {
+        FieldPath kp = at;
+        kp.push_back({h.has_k_param() ? "k_param" : "k", -1});
+        CheckHalfMax(Resolve(h.has_k_param(), h.k(), h.k_param(), kp, who, "K"), kp, who);
+      }
+      if (h.coefficient_case() != Hill::COEFFICIENT_NOT_SET) {
+        FieldPath np = at;
+        np.push_back({h.has_n_param() ? "n_param" : "n", -1});
+        const double n = Resolve(h.has_n_param(), h.n(), h.n_param(), np, who, "n");
+        if (!std::isnan(n) && !(n > 0 && n <= kMaxHillCoefficient)) {
+          Add(np, who + ": Hill coefficient n = " + Num(n) + " must be in (0, " +
+                      Num(kMaxHillCoefficient) + "]");
+        }
+      }
+    } else if (mod.has_michaelis_menten()) {
+      const MichaelisMenten& mm = mod.michaelis_menten();
+      at.push_back({"michaelis_menten", -1});
+      check_species(mm.species(), at);
+      if (mm.half_max_case() == MichaelisMenten::HALF_MAX_NOT_SET) {
+        Add(at, who + ": michaelis_menten needs k (or k_param), the half-maximal count");
+      } else {
+        FieldPath kp = at;
+        kp.push_back({mm.has_k_param() ? "k_param" : "k", -1});
+        CheckHalfMax(Resolve(mm.has_k_param(), mm.k(), mm.k_param(), kp, who, "K"), kp, who);
+      }
+    } else {
+      Add(at, who + ": modifier #" + std::to_string(j + 1) +
+                  " is empty (expected hill_activation, hill_repression or michaelis_menten)");
+    }
+  }
+
+  void CheckReaction(int r) {
+    const Reaction& rx = net_.reaction(r);
+    const std::string who = "reaction '" + rx.name() + "'";
+    std::map<std::string, long> net_change;
+    CheckTerms(r, "reactant", net_change, -1);
+    CheckTerms(r, "product", net_change, +1);
+
+    if (rx.rate_case() == Reaction::RATE_NOT_SET) {
+      Add({{"reaction", r}}, who + ": no rate constant (expected k: <number> or k_param: \"<parameter>\")");
+    } else {
+      const FieldPath at = {{"reaction", r}, {rx.has_k_param() ? "k_param" : "k", -1}};
+      const double c = Resolve(rx.has_k_param(), rx.k(), rx.k_param(), at, who, "rate constant");
+      if (!std::isnan(c) && (!std::isfinite(c) || c < 0)) {
+        Add(at, who + ": rate constant " + Num(c) + " must be finite and >= 0");
+      }
+    }
+    for (int j = 0; j < rx.modifier_size(); ++j) CheckModifier(r, j);
+
+    bool has_effect = false;
+    for (const auto& [species, change] : net_change) has_effect |= (change != 0);
+    if (!has_effect && rx.reactant_size() + rx.product_size() > 0) {
+      bool all_known = true;
+      for (const auto& t : rx.reactant()) all_known &= species_constant_.count(t.species()) > 0;
+      for (const auto& t : rx.product()) all_known &= species_constant_.count(t.species()) > 0;
+      if (all_known) {
+        Add({{"reaction", r}}, who + " has no effect: it changes no (non-constant) species");
+      }
+    } else if (rx.reactant_size() + rx.product_size() == 0) {
+      Add({{"reaction", r}}, who + " has no reactants and no products");
+    }
+  }
+
+  const Network& net_;
+  std::vector<Diagnostic> out_;
+  std::unordered_map<std::string, std::string> kind_of_;
+  std::unordered_map<std::string, bool> species_constant_;
+  std::unordered_map<std::string, double> parameter_value_;
+};
+
+}  // namespace
+
+bool IsIdentifier(const std::string& name) {
+  if (name.empty()) return false;
+  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  for (char c : name) {
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+std::vector<Diagnostic> Validate(const Network& network) {
+  return Validator(network).Run();
+}
+
+}  // namespace grn
