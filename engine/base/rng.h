@@ -14,6 +14,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "engine/base/exp_ziggurat.h"
+
 namespace grn {
 
 // SplitMix64 (Steele, Lea & Flood 2014): a strong 64-bit mixer.
@@ -54,8 +56,8 @@ class Rng {
   // Uniform on (0, 1]: never 0, so -log(u) is finite.
   double Uniform01() { return static_cast<double>((NextU64() >> 11) + 1) * 0x1.0p-53; }
 
-  // Exponential with rate 1.
-  double Exp() { return -std::log(Uniform01()); }
+  // Exponential with rate 1 (exact; ziggurat, see exp_ziggurat.h).
+  double Exp() { return ZigguratExp(*this); }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

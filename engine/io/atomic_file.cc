@@ -16,6 +16,21 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     file_ = stdout;
     return;
   }
+  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
+  // renaming a temporary file over it would replace the device itself.
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      status_ = IOError(path_ + ": is a directory");
+      return;
+    }
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) {
+      status_ = IOError(path_ + ": cannot open for writing: " + std::strerror(errno));
+    }
+    special_ = true;
+    return;
+  }
   temp_path_ = path_ + ".tmp.XXXXXX";
   const int fd = mkstemp(temp_path_.data());
   if (fd < 0) {
@@ -33,6 +48,10 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
 
 AtomicFile::~AtomicFile() {
   if (to_stdout_) return;
+  if (special_) {
+    if (file_ != nullptr) std::fclose(file_);
+    return;
+  }
   if (file_ != nullptr) std::fclose(file_);
   if (!committed_ && !temp_path_.empty()) std::remove(temp_path_.c_str());
 }
@@ -46,8 +65,8 @@ void AtomicFile::Write(std::string_view data) {
 
 Status AtomicFile::Commit() {
   if (!status_.ok()) return status_;
-  if (to_stdout_) {
-    if (std::fflush(stdout) != 0) status_ = IOError("stdout: write failed");
+  if (to_stdout_ || special_) {
+    if (std::fflush(file_) != 0) status_ = IOError(path_ + ": write failed");
     return status_;
   }
   if (std::fflush(file_) != 0 || fsync(fileno(file_)) != 0) {

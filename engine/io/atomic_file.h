@@ -3,7 +3,8 @@
 // AtomicFile: write a result under a temporary name beside the target and
 // rename it into place on Commit(). If the writer is destroyed without a
 // successful Commit (an error, an interrupt), the temporary file is removed, so
-// a reader never sees half a result. The path "-" writes to stdout instead.
+// a reader never sees half a result. The path "-" writes to stdout instead,
+// and a device or pipe (/dev/null, a FIFO) is written in place.
 #ifndef GRN_ENGINE_IO_ATOMIC_FILE_H_
 #define GRN_ENGINE_IO_ATOMIC_FILE_H_
 
@@ -33,6 +34,7 @@ class AtomicFile {
   std::string temp_path_;
   std::FILE* file_ = nullptr;
   bool to_stdout_ = false;
+  bool special_ = false;  // a device or pipe, written in place
   bool committed_ = false;
   Status status_;
 };

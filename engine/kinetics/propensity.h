@@ -11,6 +11,7 @@
 #ifndef GRN_ENGINE_KINETICS_PROPENSITY_H_
 #define GRN_ENGINE_KINETICS_PROPENSITY_H_
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -46,11 +47,24 @@ inline double EvaluateFactor(const RateFactor& f, const double* x) {
   return 0.0;
 }
 
-// REQUIRES: r < model.num_reactions(); x holds model.num_species() counts.
+// Raw pointers into a CompiledModel's kinetics arrays, hoisted out of hot loops.
+struct KineticsView {
+  const ReactionKinetics* kinetics;
+  const SpeciesIndex* reactant_species;
+  const std::uint32_t* reactant_order;
+  const RateFactor* factors;
+
+  explicit KineticsView(const CompiledModel& m)
+      : kinetics(m.kinetics_data()),
+        reactant_species(m.reactant_species().data()),
+        reactant_order(m.reactant_order().data()),
+        factors(m.factors().data()) {}
+};
+
+// The general path: any mass-action order, then the modifier factors.
 template <Regime kRegime>
-inline double Propensity(const CompiledModel& model, ReactionIndex r, const double* x) {
-  GRN_DCHECK(r < model.num_reactions());
-  const ReactionKinetics& k = model.kinetics(r);
+inline double GeneralPropensity(const KineticsView& view, const ReactionKinetics& k,
+                                const double* x) {
   double a;
   switch (k.shape) {
     case MassActionKind::kZeroOrder:
@@ -60,30 +74,50 @@ inline double Propensity(const CompiledModel& model, ReactionIndex r, const doub
       a = k.c * x[k.s0];
       break;
     case MassActionKind::kHomodimer:
+      // x(x−1) is 0 for x ∈ {0, 1}; never negative for whole counts.
       a = kRegime == Regime::kStochastic ? k.c * x[k.s0] * (x[k.s0] - 1.0)
                                          : k.c * x[k.s0] * x[k.s0];
-      // x(x−1) is 0 for x ∈ {0, 1}; never negative for whole counts.
       break;
     case MassActionKind::kHeterodimer:
       a = k.c * x[k.s0] * x[k.s1];
       break;
     default: {
       a = k.c;
-      const auto& species = model.reactant_species();
-      const auto& order = model.reactant_order();
       for (std::uint32_t i = k.reactant_begin; i < k.reactant_end; ++i) {
-        const double xi = x[species[i]];
-        for (std::uint32_t j = 0; j < order[i]; ++j) {
+        const double xi = x[view.reactant_species[i]];
+        for (std::uint32_t j = 0; j < view.reactant_order[i]; ++j) {
           a *= kRegime == Regime::kStochastic ? std::max(xi - j, 0.0) : xi;
         }
       }
     }
   }
-  if (k.factor_begin != k.factor_end) {
-    const RateFactor* f = model.factors().data();
-    for (std::uint32_t i = k.factor_begin; i < k.factor_end; ++i) a *= EvaluateFactor(f[i], x);
+  for (std::uint32_t i = k.factor_begin; i < k.factor_end; ++i) {
+    a *= EvaluateFactor(view.factors[i], x);
   }
   return a;
+}
+
+// REQUIRES: r indexes a reaction of the viewed model; x holds its counts.
+template <Regime kRegime>
+inline double Propensity(const KineticsView& view, ReactionIndex r, const double* x) {
+  return GeneralPropensity<kRegime>(view, view.kinetics[r], x);
+}
+
+// The stochastic propensity over a working copy of the counts that has one
+// extra slot, x[num_species] == 1.0 (ReactionKinetics' fast path). Equal to
+// Propensity<kStochastic> for every law.
+// REQUIRES: x holds num_species + 1 values, the last one 1.0.
+inline double PropensityWithUnitSlot(const KineticsView& view, ReactionIndex r, const double* x) {
+  const ReactionKinetics& k = view.kinetics[r];
+  if (!k.slow) [[likely]] return k.c * x[k.fast_s0] * (x[k.fast_s1] - k.fast_offset);
+  return GeneralPropensity<Regime::kStochastic>(view, k, x);
+}
+
+// REQUIRES: r < model.num_reactions(); x holds model.num_species() counts.
+template <Regime kRegime>
+inline double Propensity(const CompiledModel& model, ReactionIndex r, const double* x) {
+  GRN_DCHECK(r < model.num_reactions());
+  return Propensity<kRegime>(KineticsView(model), r, x);
 }
 
 // a[r] = Propensity(model, r, x) for every reaction.

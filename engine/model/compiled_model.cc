@@ -113,22 +113,27 @@ StatusOr<CompiledModel> Compile(const Network& net) {
     kin.c = folded;
     kin.c_deterministic = folded;
     kin.s0 = kin.s1 = 0;
+    const auto one = static_cast<SpeciesIndex>(net.species_size());  // the 1.0 slot
+    kin.fast_s0 = kin.fast_s1 = one;
+    kin.fast_offset = 0.0;
     if (order.empty()) {
       kin.shape = MassActionKind::kZeroOrder;
     } else if (order.size() == 1 && order.begin()->second == 1) {
       kin.shape = MassActionKind::kFirstOrder;
-      kin.s0 = order.begin()->first;
+      kin.s0 = kin.fast_s0 = order.begin()->first;
     } else if (order.size() == 1 && order.begin()->second == 2) {
       kin.shape = MassActionKind::kHomodimer;
-      kin.s0 = order.begin()->first;
+      kin.s0 = kin.fast_s0 = kin.fast_s1 = order.begin()->first;
+      kin.fast_offset = 1.0;
     } else if (order.size() == 2 && order.begin()->second == 1 &&
                std::next(order.begin())->second == 1) {
       kin.shape = MassActionKind::kHeterodimer;
-      kin.s0 = order.begin()->first;
-      kin.s1 = std::next(order.begin())->first;
+      kin.s0 = kin.fast_s0 = order.begin()->first;
+      kin.s1 = kin.fast_s1 = std::next(order.begin())->first;
     } else {
       kin.shape = MassActionKind::kGeneral;
     }
+    kin.slow = kin.shape == MassActionKind::kGeneral || rx.modifier_size() > 0;
 
     kin.factor_begin = static_cast<std::uint32_t>(m.factors_.size());
     for (const auto& mod : rx.modifier()) {

@@ -13,6 +13,7 @@
 #ifndef GRN_ENGINE_MODEL_COMPILED_MODEL_H_
 #define GRN_ENGINE_MODEL_COMPILED_MODEL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -33,10 +34,19 @@ namespace grn {
 inline constexpr double kMaxExactCount = 9007199254740992.0;  // 2^53
 
 struct ReactionKinetics {
+  // The fast path, for mass action of order <= 2 without modifiers (!slow),
+  // over a working copy of the counts with one extra slot holding 1.0 at
+  // index num_species (see ExactStepper):
+  //   a = c · x[fast_s0] · (x[fast_s1] − fast_offset)
+  // An unused slot points at the 1.0; a homodimer has fast_s0 == fast_s1 and
+  // fast_offset 1, giving c·x(x−1). No branch per shape, six loads.
   double c;                // stochastic constant with 1/Π m_i! folded in
-  double c_deterministic;  // the same law for mean counts: c · Π x^m / m!
+  double fast_offset;
+  SpeciesIndex fast_s0, fast_s1;
+  bool slow;               // modifiers or order > 2: the general path
   MassActionKind shape;
-  SpeciesIndex s0, s1;     // reactant species for the closed-form shapes
+  SpeciesIndex s0, s1;     // reactant species of the closed-form shapes
+  double c_deterministic;  // the same law for mean counts: c · Π x^m / m!
   std::uint32_t reactant_begin, reactant_end;  // into reactant_species/order
   std::uint32_t factor_begin, factor_end;      // into factors
 };
@@ -53,6 +63,7 @@ class CompiledModel {
   const std::vector<double>& initial_counts() const { return initial_counts_; }
 
   const ReactionKinetics& kinetics(ReactionIndex r) const { return kinetics_[r]; }
+  const ReactionKinetics* kinetics_data() const { return kinetics_.data(); }
   const std::vector<SpeciesIndex>& reactant_species() const { return reactant_species_; }
   const std::vector<std::uint32_t>& reactant_order() const { return reactant_order_; }
   const std::vector<RateFactor>& factors() const { return factors_; }
@@ -68,21 +79,14 @@ class CompiledModel {
   }
   const CsrIndex& dependency_index() const { return dependents_; }
 
+
   // Applies reaction r to x. Returns false if a count left the exactly
   // representable range [0, 2^53] (the caller reports it by name).
-  bool Apply(ReactionIndex r, double* x) const {
-    bool in_range = true;
-    for (std::uint32_t i = stoich_begin_[r]; i < stoich_begin_[r + 1]; ++i) {
-      const double v = x[stoich_species_[i]] + stoich_delta_[i];
-      x[stoich_species_[i]] = v;
-      in_range &= (v >= 0.0) & (v <= kMaxExactCount);
-    }
-    return in_range;
-  }
+  bool Apply(ReactionIndex r, double* x) const;
 
  private:
   friend StatusOr<CompiledModel> Compile(const grnsim::v1::Network& network);
-  friend class CompiledModelBuilder;
+  friend struct StoichView;
 
   std::string name_;
   std::string time_unit_;
@@ -98,6 +102,33 @@ class CompiledModel {
   std::vector<double> stoich_delta_;
   CsrIndex dependents_;
 };
+
+// Raw pointers to the stoichiometry rows, hoisted out of hot loops.
+struct StoichView {
+  const std::uint32_t* begin;
+  const SpeciesIndex* species;
+  const double* delta;
+
+  explicit StoichView(const CompiledModel& m)
+      : begin(&m.stoich_begin_[0]), species(m.stoich_species()), delta(m.stoich_delta()) {}
+
+  // x[species] += delta over row r. Returns false if a count rose past 2^53.
+  // Exact methods never drive a count below zero (the propensity vanishes
+  // first); approximate methods check their own leaps.
+  bool Apply(ReactionIndex r, double* x) const {
+    double highest = 0.0;
+    for (std::uint32_t i = begin[r], end = begin[r + 1]; i < end; ++i) {
+      const double v = x[species[i]] + delta[i];
+      x[species[i]] = v;
+      highest = std::max(highest, v);
+    }
+    return highest <= kMaxExactCount;
+  }
+};
+
+inline bool CompiledModel::Apply(ReactionIndex r, double* x) const {
+  return StoichView(*this).Apply(r, x);
+}
 
 // Validates `network` (see validate.h) and compiles it. Errors list every
 // problem found, one per line.

@@ -26,9 +26,9 @@ namespace grn {
 template <class S>
 concept Selector = requires(S s, std::span<const double> a, ReactionIndex r, double v,
                             double t, Rng& rng) {
-  s.Reset(a, t, rng);
-  { s.Next(rng) } -> std::same_as<Event>;
-  s.Update(r, v, t, rng);
+  s.Reset(a, t, rng);                                // all propensities at time t
+  { s.Next(t, rng) } -> std::same_as<Event>;         // the next event after time t
+  s.Update(r, v, t, rng);                            // a_r is now v (event at t)
   { s.recomputes() } -> std::convertible_to<std::uint64_t>;
 };
 
@@ -43,7 +43,10 @@ template <Selector S>
 class ExactStepper final : public Stepper {
  public:
   ExactStepper(std::shared_ptr<const CompiledModel> model, MethodOptions options)
-      : model_(std::move(model)), options_(options), a_(model_->num_reactions()) {}
+      : model_(std::move(model)),
+        options_(options),
+        a_(model_->num_reactions()),
+        counts_(model_->num_species() + 1, 1.0) {}
 
   Status Reset(const State& state, Rng& rng) override {
     const CompiledModel& m = *model_;
@@ -53,32 +56,26 @@ class ExactStepper final : public Stepper {
       if (!(a_[r] >= 0.0 && a_[r] < kInf)) return BadPropensityError(m, r, a_[r], state.t, x);
     }
     selector_.Reset(a_, state.t, rng);
+    now_ = state.t;
+    has_pending_ = false;
     return Status::OK();
   }
 
-  Status AdvanceTo(double t_end, State& state, Rng& rng) override {
-    const CompiledModel& m = *model_;
-    double* x = state.x.data();
-    std::uint64_t events = 0;
-    for (Event e = selector_.Next(rng); e.time <= t_end; e = selector_.Next(rng)) {
-      if (!m.Apply(e.reaction, x)) return Fail(CountOverflowError(m, e.reaction, e.time, x), events);
-      for (ReactionIndex r : m.dependents(e.reaction)) {
-        const double v = Propensity<Regime::kStochastic>(m, r, x);
-        if (!(v >= 0.0 && v < kInf)) return Fail(BadPropensityError(m, r, v, e.time, x), events);
-        selector_.Update(r, v, e.time, rng);
-      }
-      ++events;
-      // Poll for cancellation every 2^16 events: cheap, and well under a
-      // millisecond between polls at SSA speeds.
-      if ((events & 0xffff) == 0 && options_.cancel != nullptr &&
-          options_.cancel->load(std::memory_order_relaxed)) {
-        state.t = e.time;
-        return Fail(CancelledError("interrupted"), events);
-      }
-    }
-    stats_.events += events;
-    state.t = t_end;
-    return Status::OK();
+  Status AdvanceTo(double t_end, State& state, Rng& caller_rng) override {
+    // Local copies of the generator and the selector (a move: pointers and a
+    // few scalars) let the compiler keep their scalars, such as the direct
+    // method's a0, in registers: as members they would be stored and
+    // reloaded on every update, since stores to the double counts may alias
+    // any double member. Both are written back on every exit.
+    Rng rng = caller_rng;
+    S selector = std::move(selector_);
+    const std::size_t n = state.x.size();
+    std::copy(state.x.begin(), state.x.end(), counts_.begin());
+    Status status = Loop(t_end, state.t, counts_.data(), rng, selector);
+    std::copy(counts_.begin(), counts_.begin() + n, state.x.begin());
+    selector_ = std::move(selector);
+    caller_rng = rng;
+    return status;
   }
 
   StepperStats stats() const override {
@@ -90,6 +87,62 @@ class ExactStepper final : public Stepper {
  private:
   static constexpr double kInf = std::numeric_limits<double>::infinity();
 
+  // The event loop over the working counts x (with the 1.0 slot).
+  [[gnu::always_inline]] inline Status Loop(double t_end, double& t, double* x, Rng& rng,
+                                            S& selector) {
+    const CompiledModel& m = *model_;
+    const KineticsView kinetics(m);
+    const std::uint32_t* dep_begin = m.dependency_index().begin.data();
+    const std::uint32_t* dep = m.dependency_index().index.data();
+    const StoichView stoich(m);
+    std::uint64_t events = 0;
+    Event e = has_pending_ ? pending_ : selector.Next(now_, rng);
+    while (e.time <= t_end) {
+      const ReactionIndex fired = e.reaction;
+      if (!stoich.Apply(fired, x)) [[unlikely]] {
+        return Fail(CountOverflowError(m, fired, e.time, x), events);
+      }
+      // Structured laws are non-negative by construction (Validate proves
+      // every constant >= 0), so only overflow to inf or NaN can go wrong;
+      // both survive a sum, which costs one add per update instead of two
+      // compares. The culprit is found by name only when it happens.
+      double sum = 0.0;
+      for (std::uint32_t i = dep_begin[fired], end = dep_begin[fired + 1]; i < end; ++i) {
+        const ReactionIndex r = dep[i];
+        const double v = PropensityWithUnitSlot(kinetics, r, x);
+        sum += v;
+        selector.Update(r, v, e.time, rng);
+      }
+      if (!(sum < kInf)) [[unlikely]] return Fail(FirstBadPropensity(fired, e.time, x), events);
+      now_ = e.time;
+      ++events;
+      // Poll for cancellation every 2^16 events: cheap, and well under a
+      // millisecond between polls at SSA speeds.
+      if ((events & 0xffff) == 0 && options_.cancel != nullptr &&
+          options_.cancel->load(std::memory_order_relaxed)) [[unlikely]] {
+        t = now_;
+        has_pending_ = false;
+        return Fail(CancelledError("interrupted"), events);
+      }
+      e = selector.Next(now_, rng);
+    }
+    // Kept for the next interval, so the event sequence does not depend on
+    // where the output grid falls.
+    pending_ = e;
+    has_pending_ = true;
+    stats_.events += events;
+    t = t_end;
+    return Status::OK();
+  }
+
+  Status FirstBadPropensity(ReactionIndex fired, double t, const double* x) const {
+    for (ReactionIndex r : model_->dependents(fired)) {
+      const double v = Propensity<Regime::kStochastic>(*model_, r, x);
+      if (!(v >= 0.0 && v < kInf)) return BadPropensityError(*model_, r, v, t, x);
+    }
+    return InternalError("propensity check failed without a bad propensity");
+  }
+
   Status Fail(Status status, std::uint64_t events) {
     stats_.events += events;
     return status;
@@ -98,7 +151,13 @@ class ExactStepper final : public Stepper {
   std::shared_ptr<const CompiledModel> model_;
   MethodOptions options_;
   std::vector<double> a_;
+  // Working counts: the state's counts plus a last slot fixed at 1.0, which
+  // the fast propensity path reads for unused reactant slots.
+  std::vector<double> counts_;
   S selector_;
+  double now_ = 0.0;  // time of the last event (or of Reset)
+  Event pending_{0.0, 0};
+  bool has_pending_ = false;
   StepperStats stats_;
 };
 

@@ -22,6 +22,7 @@ namespace grn {
 
 class NextReactionSelector {
  public:
+
   void Reset(std::span<const double> a, double t, Rng& rng) {
     a_.assign(a.begin(), a.end());
     std::vector<double> times(a.size());
@@ -30,7 +31,8 @@ class NextReactionSelector {
     last_fired_ = kNone;
   }
 
-  Event Next(Rng& /*rng*/) {
+  // The earliest pending firing (after t by the invariant).
+  Event Next(double /*t*/, Rng& /*rng*/) {
     if (heap_.size() == 0) return {kInf, 0};
     last_fired_ = heap_.top();
     return {heap_.top_key(), last_fired_};
