@@ -2,11 +2,19 @@
 #include "engine/io/csv_writer.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace grn {
 
 void AppendNumber(std::string& out, double v) {
   char buf[32];
+  // Whole numbers (counts) as plain integers: the shortest round-trip form
+  // would write 100000 as 1e+05.
+  if (v == std::trunc(v) && std::abs(v) < 9007199254740992.0) {
+    const auto result = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+    out.append(buf, result.ptr);
+    return;
+  }
   const auto result = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, result.ptr);
 }

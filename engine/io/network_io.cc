@@ -10,6 +10,7 @@
 #include <google/protobuf/text_format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -105,10 +106,40 @@ bool IsBlank(const std::string& text) {
   return true;
 }
 
+// Protobuf reports an unknown field or enum value at the token after the
+// name (the ':' or, at the end of a line, the next line). Point at the name
+// itself: the last occurrence of `token` at or before (line, column).
+void AnchorAtToken(const std::string& text, const std::string& token, int& line, int& column) {
+  std::size_t offset = 0;
+  for (int l = 0; l < line && offset != std::string::npos; ++l) {
+    offset = text.find('\n', offset);
+    if (offset != std::string::npos) ++offset;
+  }
+  if (offset == std::string::npos || token.empty()) return;
+  offset = std::min(offset + static_cast<std::size_t>(column), text.size());
+  const std::size_t found = text.rfind(token, offset);
+  if (found == std::string::npos) return;
+  const std::size_t line_start = text.rfind('\n', found == 0 ? 0 : found - 1);
+  line = static_cast<int>(std::count(text.begin(), text.begin() + found, '\n'));
+  column = static_cast<int>(found - (line_start == std::string::npos || found == 0 ? 0 : line_start + 1));
+}
+
+// The quoted name after `prefix` in a protobuf message, or "".
+std::string QuotedAfter(const std::string& message, const std::string& prefix) {
+  const std::size_t at = message.find(prefix);
+  if (at == std::string::npos) return "";
+  const std::size_t begin = at + prefix.size();
+  const std::size_t end = message.find('"', begin);
+  return end == std::string::npos ? "" : message.substr(begin, end - begin);
+}
+
 class CollectErrors : public pb::io::ErrorCollector {
  public:
-  explicit CollectErrors(std::string path) : path_(std::move(path)) {}
+  CollectErrors(std::string path, const std::string& text) : path_(std::move(path)), text_(text) {}
   void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
+    std::string token = QuotedAfter(message, "has no field named \"");
+    if (token.empty()) token = QuotedAfter(message, "Unknown enumeration value of \"");
+    if (!token.empty()) AnchorAtToken(text_, token, line, column);
     errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) +
                       ": " + message);
   }
@@ -117,6 +148,7 @@ class CollectErrors : public pb::io::ErrorCollector {
 
  private:
   std::string path_;
+  const std::string& text_;
   std::vector<std::string> errors_;
 };
 
@@ -184,7 +216,7 @@ StatusOr<NetworkFile> ReadNetworkFile(const std::string& path) {
                                 "): text network files must be UTF-8");
   }
   auto source = std::make_shared<TextSourceMap>(path);
-  CollectErrors errors(path);
+  CollectErrors errors(path, data);
   pb::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(source->tree());

@@ -30,7 +30,7 @@ class Network;
 
 namespace grn {
 
-// Counts are doubles; they are exact integers up to 2^53.
+// Counts are doubles; they are exact, and so is every ±1 change, below 2^53.
 inline constexpr double kMaxExactCount = 9007199254740992.0;  // 2^53
 
 struct ReactionKinetics {
@@ -80,8 +80,8 @@ class CompiledModel {
   const CsrIndex& dependency_index() const { return dependents_; }
 
 
-  // Applies reaction r to x. Returns false if a count left the exactly
-  // representable range [0, 2^53] (the caller reports it by name).
+  // Applies reaction r to x. Returns false if a count reached 2^53, where
+  // counts stop being exact (the caller reports it by name).
   bool Apply(ReactionIndex r, double* x) const;
 
  private:
@@ -112,7 +112,7 @@ struct StoichView {
   explicit StoichView(const CompiledModel& m)
       : begin(&m.stoich_begin_[0]), species(m.stoich_species()), delta(m.stoich_delta()) {}
 
-  // x[species] += delta over row r. Returns false if a count rose past 2^53.
+  // x[species] += delta over row r. Returns false if a count reached 2^53.
   // Exact methods never drive a count below zero (the propensity vanishes
   // first); approximate methods check their own leaps.
   bool Apply(ReactionIndex r, double* x) const {
@@ -122,7 +122,9 @@ struct StoichView {
       x[species[i]] = v;
       highest = std::max(highest, v);
     }
-    return highest <= kMaxExactCount;
+    // Below 2^53 every count and its successor are exact doubles; at 2^53 a
+    // +1 would round back silently, so reaching it is already an error.
+    return highest < kMaxExactCount;
   }
 };
 

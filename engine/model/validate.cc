@@ -87,9 +87,9 @@ class Validator {
     } else if (x != std::floor(x)) {
       Add(at, "species '" + sp.name() + "': initial_count " + Num(x) +
                   " is not a whole number of molecules");
-    } else if (x > kMaxExactCount) {
+    } else if (x >= kMaxExactCount) {
       Add(at, "species '" + sp.name() + "': initial_count " + Num(x) +
-                  " exceeds 2^53, beyond which counts are not exact");
+                  " is not below 2^53, beyond which counts are not exact");
     }
   }
 

@@ -13,7 +13,7 @@
 namespace grn {
 
 // The exact method `--method auto` uses for this model. Never an approximation.
-inline constexpr std::size_t kDirectMaxReactions = 200;
+inline constexpr std::size_t kDirectMaxReactions = 100;
 MethodKind ChooseExactMethod(const CompiledModel& model);
 
 StatusOr<std::unique_ptr<Stepper>> MakeStepper(MethodKind kind,

@@ -26,6 +26,9 @@ Status RunBlock(const CompiledModel& model, Stepper& stepper, const SimulationOp
   State state;
   const Rng root(options.seed);
   for (std::uint64_t run = first; run < last; ++run) {
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+      return CancelledError("interrupted");
+    }
     Rng rng = root.Split(run);
     state.t = 0.0;
     state.x = model.initial_counts();

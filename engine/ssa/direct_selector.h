@@ -10,6 +10,7 @@
 #ifndef GRN_ENGINE_SSA_DIRECT_SELECTOR_H_
 #define GRN_ENGINE_SSA_DIRECT_SELECTOR_H_
 
+#include <algorithm>
 #include <limits>
 #include <span>
 #include <vector>
@@ -93,10 +94,12 @@ class DirectSelector {
   [[gnu::always_inline]] ReactionIndex Search(double u) {
     const double* a = a_.data();
     const std::size_t n = a_.size();
-    double target = u * a0_;
+    // target > 0 (u > 0, a0 > 0; the minimum guards underflow), so it can only
+    // reach 0 at a reaction with a[r] > 0: no need to test a[r] in the loop.
+    double target = std::max(u * a0_, std::numeric_limits<double>::min());
     for (std::size_t r = 0; r < n; ++r) {
       target -= a[r];
-      if (target <= 0.0 && a[r] > 0.0) return static_cast<ReactionIndex>(r);
+      if (target <= 0.0) return static_cast<ReactionIndex>(r);
     }
     // Off the end: a0 drifted above the true sum. Retry with the exact sum.
     Recompute();

@@ -47,7 +47,7 @@ Status CountOverflowError(const CompiledModel& model, ReactionIndex r, double t,
   std::ostringstream out;
   out.precision(17);
   out << "reaction '" << model.reaction_names()[r]
-      << "': a count left the exact range [0, 2^53] at t=" << t << " with "
+      << "': a count reached 2^53, beyond which counts are not exact, at t=" << t << " with "
       << DescribeState(model, r, x);
   return NumericalError(out.str());
 }

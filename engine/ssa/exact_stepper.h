@@ -6,7 +6,7 @@
 //   is now a after an event at t; Reset(a, t, rng) → rebuild from scratch.
 // After each event only the reactions in model.dependents(r) are re-evaluated.
 // Every updated propensity is checked: a negative, NaN or infinite value, or a
-// count pushed past 2^53, stops the run with an error naming the reaction.
+// count pushed to 2^53, stops the run with an error naming the reaction.
 #ifndef GRN_ENGINE_SSA_EXACT_STEPPER_H_
 #define GRN_ENGINE_SSA_EXACT_STEPPER_H_
 
@@ -35,7 +35,7 @@ concept Selector = requires(S s, std::span<const double> a, ReactionIndex r, dou
 // Builds the error for a propensity that is not a finite non-negative number.
 Status BadPropensityError(const CompiledModel& model, ReactionIndex r, double value,
                           double t, const double* x);
-// Builds the error for a count that left [0, 2^53] after r fired.
+// Builds the error for a count that reached 2^53 after r fired.
 Status CountOverflowError(const CompiledModel& model, ReactionIndex r, double t,
                           const double* x);
 
@@ -96,6 +96,9 @@ class ExactStepper final : public Stepper {
     const std::uint32_t* dep = m.dependency_index().index.data();
     const StoichView stoich(m);
     std::uint64_t events = 0;
+    // Cancellation is polled on the running total, so it is seen even when
+    // each AdvanceTo interval fires only a few events.
+    const std::uint64_t events_before = stats_.events;
     Event e = has_pending_ ? pending_ : selector.Next(now_, rng);
     while (e.time <= t_end) {
       const ReactionIndex fired = e.reaction;
@@ -118,7 +121,7 @@ class ExactStepper final : public Stepper {
       ++events;
       // Poll for cancellation every 2^16 events: cheap, and well under a
       // millisecond between polls at SSA speeds.
-      if ((events & 0xffff) == 0 && options_.cancel != nullptr &&
+      if (((events_before + events) & 0xffff) == 0 && options_.cancel != nullptr &&
           options_.cancel->load(std::memory_order_relaxed)) [[unlikely]] {
         t = now_;
         has_pending_ = false;
