@@ -61,7 +61,7 @@ double ThreadCpuNs() {
 }
 
 // User + system CPU time of all waited-for children so far.
-double ChildrenCpuNs() {
+[[maybe_unused]] double ChildrenCpuNs() {  // used only with limit_ssa
   rusage usage{};
   getrusage(RUSAGE_CHILDREN, &usage);
   auto ns = [](const timeval& tv) {
