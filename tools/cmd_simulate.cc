@@ -15,6 +15,8 @@
 #include "engine/io/network_io.h"
 #include "engine/sim/make_stepper.h"
 #include "engine/sim/simulate.h"
+#include "engine/kinetics/propensity.h"
+#include "engine/ssa/tau_leap_stepper.h"
 #include "tools/commands.h"
 #include "tools/flags.h"
 #include "tools/progress.h"
@@ -33,6 +35,7 @@ struct SimulateFlags {
   std::string output = "-";
   std::string stats_json;
   bool quiet = false;
+  MethodOptions method_options;  // --epsilon, --rtol, --atol
 };
 
 std::string JsonString(const std::string& s) {
@@ -63,7 +66,30 @@ Status Validate(const SimulateFlags& f) {
   if (f.steps < 1 || f.steps > 100000000) return InvalidArgumentError("--steps must be in [1, 1e8]");
   if (f.runs < 1) return InvalidArgumentError("--runs must be >= 1");
   if (f.threads > 4096) return InvalidArgumentError("--threads must be <= 4096");
+  const MethodOptions& m = f.method_options;
+  if (!(m.tau.epsilon > 0 && m.tau.epsilon < 1)) return InvalidArgumentError("--epsilon must be in (0, 1)");
+  if (!(m.ode.rtol > 0 && m.ode.rtol < 1)) return InvalidArgumentError("--rtol must be in (0, 1)");
+  if (!(m.ode.atol > 0)) return InvalidArgumentError("--atol must be > 0");
   return Status::OK();
+}
+
+// Says on stderr when an exact run looks expensive (over 10^9 events, judged
+// from the initial propensities) and tau-leaping would replace many events
+// per step. Only a suggestion: approximations are always asked for by name.
+void SuggestTauLeaping(const CompiledModel& model, const SimulationOptions& options) {
+  std::vector<double> a(model.num_reactions());
+  EvaluateAll<Regime::kStochastic>(model, model.initial_counts().data(), a);
+  double a0 = 0;
+  for (double v : a) a0 += v;
+  const double expected_events = a0 * options.t_end * static_cast<double>(options.runs);
+  if (!(expected_events > 1e9)) return;
+  const double per_leap =
+      EstimateTauLeapSpeedup(model, model.initial_counts(), options.method_options.tau);
+  if (per_leap < 50) return;
+  std::fprintf(stderr,
+               "grnsim: note: about %.1e events ahead; tau-leaping (--method tau, an "
+               "approximation) would replace about %.0f of them per step here\n",
+               expected_events, per_leap);
 }
 
 }  // namespace
@@ -78,7 +104,13 @@ int RunSimulate(int argc, char** argv) {
       "(sample sd). The same --seed gives the same numbers for any --threads.\n"
       "Times are in the network's time_unit.");
   flags.AddString("method", "M", &f.method,
-                  "auto | direct | nrm (default auto: an exact method chosen by network size)");
+                  "auto | direct | nrm | tau | ode (default auto: an exact method chosen by\n"
+                  "                          network size; tau and ode are approximations, only by name)");
+  flags.AddDouble("epsilon", &f.method_options.tau.epsilon,
+                  "tau: error control, the largest relative propensity change per leap (default 0.03)");
+  flags.AddDouble("rtol", &f.method_options.ode.rtol, "ode: relative tolerance (default 1e-6)");
+  flags.AddDouble("atol", &f.method_options.ode.atol,
+                  "ode: absolute tolerance in molecules (default 1e-9)");
   flags.AddDouble("t-end", &f.t_end, "end time, in the network's time unit (default 100)");
   flags.AddUint("steps", &f.steps, "output intervals: steps+1 rows from 0 to t-end (default 100)");
   flags.AddUint("runs", &f.runs, "independent runs (default 1)");
@@ -107,6 +139,9 @@ int RunSimulate(int argc, char** argv) {
     method = ParseMethod(f.method);
     status = method.status();
   }
+  if (status.ok() && f.method == "ode" && f.runs > 1) {
+    status = InvalidArgumentError("--method ode is deterministic: one run gives the answer (drop --runs)");
+  }
   if (!status.ok()) {
     PrintError(status.message());
     return 2;
@@ -122,6 +157,7 @@ int RunSimulate(int argc, char** argv) {
 
   SimulationOptions options;
   options.method = f.method == "auto" ? ChooseExactMethod(*model) : *method;
+  options.method_options = f.method_options;
   options.t_end = f.t_end;
   options.steps = static_cast<std::uint32_t>(f.steps);
   options.runs = f.runs;
@@ -134,6 +170,8 @@ int RunSimulate(int argc, char** argv) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   options.threads = f.threads == 0 ? cores : static_cast<unsigned>(f.threads);
   options.cancel = &g_interrupted;
+
+  if (!f.quiet && IsExact(options.method)) SuggestTauLeaping(*model, options);
 
   std::uint64_t events = 0;
   if (f.runs == 1) {
@@ -190,7 +228,12 @@ int RunSimulate(int argc, char** argv) {
       return 1;
     }
   }
-  if (!f.quiet) {
+  if (!f.quiet && options.method == MethodKind::kOde) {
+    // Deterministic: no events and no seed to report.
+    std::fprintf(stderr, "grnsim: ode (CVODE BDF, rtol %g, atol %g) to t=%g %s in %.3f s\n",
+                 f.method_options.ode.rtol, f.method_options.ode.atol, f.t_end,
+                 model->time_unit().c_str(), wall);
+  } else if (!f.quiet) {
     std::fprintf(stderr,
                  "grnsim: %s, %" PRIu64 " run%s to t=%g %s, %" PRIu64
                  " events in %.3f s (%.1f ns/event); seed %" PRIu64 "%s\n",

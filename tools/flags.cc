@@ -102,7 +102,8 @@ std::string FlagParser::Help() const {
   std::string out = "usage: " + usage_ + "\n\n" + summary_ + "\n";
   if (!flags_.empty()) out += "\noptions:\n";
   for (const Flag& f : flags_) {
-    std::string left = "  --" + f.name + (f.takes_value ? " " + f.value_name : "");
+    std::string left = (f.name.size() == 1 ? "  -" : "  --") + f.name +
+                       (f.takes_value ? " " + f.value_name : "");
     if (left.size() < 26) left.resize(26, ' ');
     else left += "\n" + std::string(26, ' ');
     out += left + f.help + "\n";

@@ -53,18 +53,23 @@ struct KineticsView {
   const SpeciesIndex* reactant_species;
   const std::uint32_t* reactant_order;
   const RateFactor* factors;
+  const Instr* code;
+  const double* initial_parameters;
 
   explicit KineticsView(const CompiledModel& m)
       : kinetics(m.kinetics_data()),
         reactant_species(m.reactant_species().data()),
         reactant_order(m.reactant_order().data()),
-        factors(m.factors().data()) {}
+        factors(m.factors().data()),
+        code(m.program_code().data()),
+        initial_parameters(m.initial_parameters().data()) {}
 };
 
-// The general path: any mass-action order, then the modifier factors.
+// The general path: any mass-action order and the modifier factors, or an
+// expression program (which reads the current parameters p and time t).
 template <Regime kRegime>
 inline double GeneralPropensity(const KineticsView& view, const ReactionKinetics& k,
-                                const double* x) {
+                                const double* x, const double* p, double t) {
   double a;
   switch (k.shape) {
     case MassActionKind::kZeroOrder:
@@ -81,6 +86,12 @@ inline double GeneralPropensity(const KineticsView& view, const ReactionKinetics
     case MassActionKind::kHeterodimer:
       a = k.c * x[k.s0] * x[k.s1];
       break;
+    case MassActionKind::kExpression:
+      return kRegime == Regime::kStochastic
+                 ? EvaluateExpression(view.code + k.program_begin,
+                                      k.program_end - k.program_begin, x, p, t)
+                 : EvaluateExpression(view.code + k.det_program_begin,
+                                      k.det_program_end - k.det_program_begin, x, p, t);
     default: {
       a = k.c;
       for (std::uint32_t i = k.reactant_begin; i < k.reactant_end; ++i) {
@@ -97,20 +108,30 @@ inline double GeneralPropensity(const KineticsView& view, const ReactionKinetics
   return a;
 }
 
-// REQUIRES: r indexes a reaction of the viewed model; x holds its counts.
+// REQUIRES: r indexes a reaction of the viewed model; x holds its counts; p
+// its current parameter values (see State::p).
+template <Regime kRegime>
+inline double Propensity(const KineticsView& view, ReactionIndex r, const double* x,
+                         const double* p, double t) {
+  return GeneralPropensity<kRegime>(view, view.kinetics[r], x, p, t);
+}
+
+// With the model's initial parameter values, at time 0: for models whose
+// parameters no event changes and whose laws do not read time.
 template <Regime kRegime>
 inline double Propensity(const KineticsView& view, ReactionIndex r, const double* x) {
-  return GeneralPropensity<kRegime>(view, view.kinetics[r], x);
+  return GeneralPropensity<kRegime>(view, view.kinetics[r], x, view.initial_parameters, 0.0);
 }
 
 // The stochastic propensity over a working copy of the counts that has one
 // extra slot, x[num_species] == 1.0 (ReactionKinetics' fast path). Equal to
 // Propensity<kStochastic> for every law.
 // REQUIRES: x holds num_species + 1 values, the last one 1.0.
-inline double PropensityWithUnitSlot(const KineticsView& view, ReactionIndex r, const double* x) {
+inline double PropensityWithUnitSlot(const KineticsView& view, ReactionIndex r, const double* x,
+                                     const double* p, double t) {
   const ReactionKinetics& k = view.kinetics[r];
   if (!k.slow) [[likely]] return k.c * x[k.fast_s0] * (x[k.fast_s1] - k.fast_offset);
-  return GeneralPropensity<Regime::kStochastic>(view, k, x);
+  return GeneralPropensity<Regime::kStochastic>(view, k, x, p, t);
 }
 
 // REQUIRES: r < model.num_reactions(); x holds model.num_species() counts.
@@ -118,6 +139,13 @@ template <Regime kRegime>
 inline double Propensity(const CompiledModel& model, ReactionIndex r, const double* x) {
   GRN_DCHECK(r < model.num_reactions());
   return Propensity<kRegime>(KineticsView(model), r, x);
+}
+
+template <Regime kRegime>
+inline double Propensity(const CompiledModel& model, ReactionIndex r, const double* x,
+                         const double* p, double t) {
+  GRN_DCHECK(r < model.num_reactions());
+  return Propensity<kRegime>(KineticsView(model), r, x, p, t);
 }
 
 // a[r] = Propensity(model, r, x) for every reaction.

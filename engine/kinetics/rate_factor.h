@@ -41,6 +41,7 @@ enum class MassActionKind : std::uint8_t {
   kHomodimer,   // 2X → …           h = x(x−1)      (c carries the 1/2)
   kHeterodimer, // X + Y → …        h = x·y
   kGeneral,     // anything else: Π_i x_i(x_i−1)…(x_i−m_i+1)
+  kExpression,  // not mass action: an expression program is the whole law
 };
 
 }  // namespace grn

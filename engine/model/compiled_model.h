@@ -22,6 +22,7 @@
 
 #include "engine/base/csr.h"
 #include "engine/base/status.h"
+#include "engine/kinetics/expression.h"
 #include "engine/kinetics/rate_factor.h"
 
 namespace grnsim::v1 {
@@ -43,12 +44,42 @@ struct ReactionKinetics {
   double c;                // stochastic constant with 1/Π m_i! folded in
   double fast_offset;
   SpeciesIndex fast_s0, fast_s1;
-  bool slow;               // modifiers or order > 2: the general path
-  MassActionKind shape;
+  bool slow;               // modifiers, order > 2 or an expression: the general path
+  MassActionKind shape;    // kExpression: the law is program code (see below)
   SpeciesIndex s0, s1;     // reactant species of the closed-form shapes
   double c_deterministic;  // the same law for mean counts: c · Π x^m / m!
   std::uint32_t reactant_begin, reactant_end;  // into reactant_species/order
   std::uint32_t factor_begin, factor_end;      // into factors
+  // kExpression: the stochastic and the deterministic law, into program_code().
+  // A structured law whose constants are parameters that events change is
+  // compiled to code too, so the current parameter values are read.
+  std::uint32_t program_begin, program_end;
+  std::uint32_t det_program_begin, det_program_end;
+};
+
+// A range of CompiledModel::program_code().
+struct ProgramRange {
+  std::uint32_t begin = 0, end = 0;
+};
+
+struct CompiledEvent {
+  std::string name;
+  bool timed = false;         // at_time, else a condition
+  double at_time = 0.0;
+  ProgramRange condition;     // !timed
+  bool true_before_start = false;
+  struct Assignment {
+    bool species = true;      // else a parameter
+    std::uint32_t index = 0;
+    ProgramRange value;
+  };
+  std::vector<Assignment> assignments;
+};
+
+// A species whose count is defined by an expression at all times.
+struct SpeciesRule {
+  SpeciesIndex species;
+  ProgramRange program;
 };
 
 class CompiledModel {
@@ -61,6 +92,25 @@ class CompiledModel {
   const std::vector<std::string>& species_names() const { return species_names_; }
   const std::vector<std::string>& reaction_names() const { return reaction_names_; }
   const std::vector<double>& initial_counts() const { return initial_counts_; }
+  const std::vector<std::string>& parameter_names() const { return parameter_names_; }
+  // Parameter values at time 0 (after initial assignments); events may change
+  // them during a run (State::p).
+  const std::vector<double>& initial_parameters() const { return initial_parameters_; }
+
+  // All compiled expression code; ranges index into it.
+  const std::vector<Instr>& program_code() const { return program_code_; }
+  double Evaluate(ProgramRange r, const double* x, const double* p, double t) const {
+    return EvaluateExpression(program_code_.data() + r.begin, r.end - r.begin, x, p, t);
+  }
+  const std::vector<CompiledEvent>& events() const { return events_; }
+  bool has_condition_events() const { return has_condition_events_; }
+  // Condition events whose condition reads a species that reaction r changes.
+  std::span<const std::uint32_t> events_to_check(ReactionIndex r) const {
+    return event_checks_.row(r);
+  }
+  const std::vector<SpeciesRule>& species_rules() const { return species_rules_; }
+  // True if some propensity reads `time` (exact methods refuse such models).
+  bool propensity_reads_time() const { return propensity_reads_time_; }
 
   const ReactionKinetics& kinetics(ReactionIndex r) const { return kinetics_[r]; }
   const ReactionKinetics* kinetics_data() const { return kinetics_.data(); }
@@ -81,7 +131,7 @@ class CompiledModel {
 
 
   // Applies reaction r to x. Returns false if a count reached 2^53, where
-  // counts stop being exact (the caller reports it by name).
+  // counts stop being exact, or went negative (the caller reports it).
   bool Apply(ReactionIndex r, double* x) const;
 
  private:
@@ -93,6 +143,14 @@ class CompiledModel {
   std::vector<std::string> species_names_;
   std::vector<std::string> reaction_names_;
   std::vector<double> initial_counts_;
+  std::vector<std::string> parameter_names_;
+  std::vector<double> initial_parameters_;
+  std::vector<Instr> program_code_;
+  std::vector<CompiledEvent> events_;
+  bool has_condition_events_ = false;
+  CsrIndex event_checks_;
+  std::vector<SpeciesRule> species_rules_;
+  bool propensity_reads_time_ = false;
   std::vector<ReactionKinetics> kinetics_;
   std::vector<SpeciesIndex> reactant_species_;
   std::vector<std::uint32_t> reactant_order_;
@@ -112,19 +170,22 @@ struct StoichView {
   explicit StoichView(const CompiledModel& m)
       : begin(&m.stoich_begin_[0]), species(m.stoich_species()), delta(m.stoich_delta()) {}
 
-  // x[species] += delta over row r. Returns false if a count reached 2^53.
-  // Exact methods never drive a count below zero (the propensity vanishes
-  // first); approximate methods check their own leaps.
+  // x[species] += delta over row r. Returns false if a count reached 2^53 or
+  // went below zero (mass-action propensities vanish first; an expression
+  // might not).
   bool Apply(ReactionIndex r, double* x) const {
-    double highest = 0.0;
+    double highest = 0.0, lowest = 0.0;
     for (std::uint32_t i = begin[r], end = begin[r + 1]; i < end; ++i) {
       const double v = x[species[i]] + delta[i];
       x[species[i]] = v;
       highest = std::max(highest, v);
+      lowest = std::min(lowest, v);
     }
     // Below 2^53 every count and its successor are exact doubles; at 2^53 a
-    // +1 would round back silently, so reaching it is already an error.
-    return highest < kMaxExactCount;
+    // +1 would round back silently, so reaching it is already an error. A
+    // negative count can only come from a propensity expression that stays
+    // positive without its reactants.
+    return highest < kMaxExactCount && lowest >= 0.0;
   }
 };
 

@@ -1,7 +1,9 @@
 // engine/model/validate.cc
 #include "engine/model/validate.h"
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -35,6 +37,7 @@ class Validator {
   explicit Validator(const Network& net) : net_(net) {}
 
   std::vector<Diagnostic> Run() {
+    names_ = std::make_unique<ModelNames>(net_);
     if (net_.name().empty()) {
       Add({{"name", -1}}, "network has no name (expected name: \"...\")");
     } else if (!IsIdentifier(net_.name())) {
@@ -51,6 +54,9 @@ class Validator {
     for (int i = 0; i < net_.parameter_size(); ++i) CheckParameter(i);
     for (int i = 0; i < net_.reaction_size(); ++i) DeclareReaction(i);
     for (int i = 0; i < net_.reaction_size(); ++i) CheckReaction(i);
+    CheckRules();
+    for (int i = 0; i < net_.initial_assignment_size(); ++i) CheckInitialAssignment(i);
+    for (int i = 0; i < net_.event_size(); ++i) CheckEvent(i);
     return std::move(out_);
   }
 
@@ -215,7 +221,15 @@ class Validator {
     CheckTerms(r, "product", net_change, +1);
 
     if (rx.rate_case() == Reaction::RATE_NOT_SET) {
-      Add({{"reaction", r}}, who + ": no rate constant (expected k: <number> or k_param: \"<parameter>\")");
+      Add({{"reaction", r}}, who + ": no rate (expected k: <number>, k_param: \"<parameter>\" or propensity: \"<expression>\")");
+    } else if (rx.has_propensity()) {
+      const FieldPath at = {{"reaction", r}, {"propensity", -1}};
+      auto program = names_->CompileText(rx.propensity());
+      if (!program.ok()) Add(at, who + ": " + program.status().message());
+      if (rx.modifier_size() > 0) {
+        Add({{"reaction", r}, {"modifier", 0}},
+            who + ": modifiers apply to mass-action laws; write them into the propensity expression");
+      }
     } else {
       const FieldPath at = {{"reaction", r}, {rx.has_k_param() ? "k_param" : "k", -1}};
       const double c = Resolve(rx.has_k_param(), rx.k(), rx.k_param(), at, who, "rate constant");
@@ -239,7 +253,107 @@ class Validator {
     }
   }
 
+  // Expression fields (condition, value, rule) compile against the model.
+  void CheckExpression(const std::string& text, const FieldPath& at, const std::string& who) {
+    if (text.empty()) {
+      Add(at, who + ": empty expression");
+      return;
+    }
+    auto program = names_->CompileText(text);
+    if (!program.ok()) Add(at, who + ": " + program.status().message());
+  }
+
+  void CheckRules() {
+    std::unordered_map<std::string, int> seen;
+    std::unordered_map<std::string, bool> changed_by_reactions, used_structurally;
+    for (const auto& rx : net_.reaction()) {
+      std::map<std::string, long> change;
+      for (const auto& t : rx.reactant()) {
+        change[t.species()] -= t.has_stoichiometry() ? t.stoichiometry() : 1;
+        used_structurally[t.species()] = true;
+      }
+      for (const auto& t : rx.product()) change[t.species()] += t.has_stoichiometry() ? t.stoichiometry() : 1;
+      for (const auto& [s, d] : change) if (d != 0) changed_by_reactions[s] = true;
+      for (const auto& mod : rx.modifier()) {
+        if (mod.has_hill_activation()) used_structurally[mod.hill_activation().species()] = true;
+        if (mod.has_hill_repression()) used_structurally[mod.hill_repression().species()] = true;
+        if (mod.has_michaelis_menten()) used_structurally[mod.michaelis_menten().species()] = true;
+      }
+      if (!rx.has_propensity()) {
+        used_structurally[rx.k_param()] = true;
+      }
+    }
+    for (int i = 0; i < net_.assignment_rule_size(); ++i) {
+      const auto& rule = net_.assignment_rule(i);
+      const std::string who = "assignment rule for '" + rule.variable() + "'";
+      const FieldPath at = {{"assignment_rule", i}, {"variable", -1}};
+      if (!names_->IsSpecies(rule.variable()) && !names_->IsParameter(rule.variable())) {
+        Add(at, who + ": '" + rule.variable() + "' is not a species or parameter");
+        continue;
+      }
+      if (seen[rule.variable()]++ > 0) Add(at, who + ": the variable already has a rule");
+      if (changed_by_reactions[rule.variable()]) {
+        Add(at, who + ": reactions change '" + rule.variable() +
+                    "'; a variable defined by a rule cannot also be changed by reactions");
+      }
+      if (used_structurally[rule.variable()]) {
+        Add(at, who + ": '" + rule.variable() +
+                    "' is used as a reactant, modifier or k_param; read it in a propensity expression instead");
+      }
+      CheckExpression(rule.expression(), {{"assignment_rule", i}, {"expression", -1}}, who);
+    }
+  }
+
+  void CheckInitialAssignment(int i) {
+    const auto& ia = net_.initial_assignment(i);
+    const std::string who = "initial assignment of '" + ia.variable() + "'";
+    if (!names_->IsSpecies(ia.variable()) && !names_->IsParameter(ia.variable())) {
+      Add({{"initial_assignment", i}, {"variable", -1}},
+          who + ": '" + ia.variable() + "' is not a species or parameter");
+    }
+    CheckExpression(ia.expression(), {{"initial_assignment", i}, {"expression", -1}}, who);
+  }
+
+  void CheckEvent(int i) {
+    const auto& ev = net_.event(i);
+    const std::string who = "event '" + ev.name() + "'";
+    if (ev.name().empty()) {
+      Add({{"event", i}}, "event #" + std::to_string(i + 1) + " has no name");
+    } else if (!IsIdentifier(ev.name())) {
+      Add({{"event", i}, {"name", -1}}, who + ": name is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+    }
+    if (ev.trigger_case() == grnsim::v1::Event::TRIGGER_NOT_SET) {
+      Add({{"event", i}}, who + ": no trigger (expected at_time: <time> or when: \"<condition>\")");
+    } else if (ev.has_at_time()) {
+      if (!std::isfinite(ev.at_time()) || ev.at_time() < 0) {
+        Add({{"event", i}, {"at_time", -1}}, who + ": at_time " + Num(ev.at_time()) + " must be finite and >= 0");
+      }
+    } else {
+      const FieldPath at = {{"event", i}, {"when", -1}};
+      auto program = names_->CompileText(ev.when());
+      if (!program.ok()) {
+        Add(at, who + ": " + program.status().message());
+      } else if (program->reads_time) {
+        // Exact methods check conditions after each reaction; a condition on
+        // time can turn true between reactions. Timed changes use at_time.
+        Add(at, who + ": the condition reads time; use at_time for events at a given time");
+      }
+    }
+    if (ev.assign_size() == 0) Add({{"event", i}}, who + ": assigns nothing");
+    for (int j = 0; j < ev.assign_size(); ++j) {
+      const auto& a = ev.assign(j);
+      const FieldPath at = {{"event", i}, {"assign", j}, {"target", -1}};
+      if (!names_->IsSpecies(a.target()) && !names_->IsParameter(a.target())) {
+        Add(at, who + ": target '" + a.target() + "' is not a species or parameter");
+      } else if (names_->HasRule(a.target())) {
+        Add(at, who + ": target '" + a.target() + "' is defined by an assignment rule");
+      }
+      CheckExpression(a.value(), {{"event", i}, {"assign", j}, {"value", -1}}, who);
+    }
+  }
+
   const Network& net_;
+  std::unique_ptr<ModelNames> names_;
   std::vector<Diagnostic> out_;
   std::unordered_map<std::string, std::string> kind_of_;
   std::unordered_map<std::string, bool> species_constant_;
@@ -256,6 +370,68 @@ bool IsIdentifier(const std::string& name) {
     if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
   }
   return true;
+}
+
+ModelNames::ModelNames(const Network& net) {
+  for (int i = 0; i < net.species_size(); ++i) species_.emplace(net.species(i).name(), i);
+  for (int i = 0; i < net.parameter_size(); ++i) {
+    parameters_.emplace(net.parameter(i).name(), i);
+    parameter_values_.push_back(net.parameter(i).value());
+  }
+  for (const auto& rule : net.assignment_rule()) rules_.emplace(rule.variable(), rule.expression());
+  // Parameters that events or initial assignments set are read at run time;
+  // all others are constants and are folded into the code.
+  for (const auto& ev : net.event())
+    for (const auto& a : ev.assign()) variable_parameters_.insert(a.target());
+  for (const auto& ia : net.initial_assignment()) variable_parameters_.insert(ia.variable());
+}
+
+NameBinding ModelNames::Resolve(const std::string& name) const {
+  NameBinding b;
+  if (auto rule = rules_.find(name); rule != rules_.end()) {
+    if (auto done = compiled_rules_.find(name); done != compiled_rules_.end()) {
+      b.kind = NameBinding::kInline;
+      b.inline_program = &done->second;
+      return b;
+    }
+    if (std::find(in_progress_.begin(), in_progress_.end(), name) != in_progress_.end()) {
+      if (cycle_.empty()) {
+        for (const std::string& v : in_progress_) cycle_ += v + " → ";
+        cycle_ += name;
+      }
+      return b;  // kUnknown
+    }
+    in_progress_.push_back(name);
+    auto program = CompileText(rule->second);
+    in_progress_.pop_back();
+    if (!program.ok()) return b;
+    b.kind = NameBinding::kInline;
+    b.inline_program = &compiled_rules_.emplace(name, std::move(*program)).first->second;
+    return b;
+  }
+  if (auto s = species_.find(name); s != species_.end()) {
+    b.kind = NameBinding::kSpecies;
+    b.index = s->second;
+  } else if (auto p = parameters_.find(name); p != parameters_.end()) {
+    if (variable_parameters_.count(name)) {
+      b.kind = NameBinding::kParameter;
+      b.index = p->second;
+    } else {
+      b.kind = NameBinding::kConstant;
+      b.value = parameter_values_[p->second];
+    }
+  }
+  return b;
+}
+
+StatusOr<ExpressionProgram> ModelNames::CompileText(const std::string& text) const {
+  auto program = CompileExpression(text, [this](const std::string& n) { return Resolve(n); });
+  if (!program.ok() && !cycle_.empty() && in_progress_.empty()) {
+    const std::string cycle = cycle_;
+    cycle_.clear();
+    return InvalidArgumentError("assignment rules refer to each other in a cycle: " + cycle);
+  }
+  return program;
 }
 
 std::vector<Diagnostic> Validate(const Network& network) {

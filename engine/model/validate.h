@@ -6,9 +6,15 @@
 #ifndef GRN_ENGINE_MODEL_VALIDATE_H_
 #define GRN_ENGINE_MODEL_VALIDATE_H_
 
+#include <map>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "engine/base/status.h"
+#include "engine/kinetics/expression.h"
 
 namespace grnsim::v1 {
 class Network;
@@ -29,6 +35,37 @@ std::vector<Diagnostic> Validate(const grnsim::v1::Network& network);
 
 // True for [A-Za-z_][A-Za-z0-9_]*.
 bool IsIdentifier(const std::string& name);
+
+// The names of a network for expressions: species (counts), parameters
+// (current values) and assignment-rule variables, whose rule expression is
+// inlined wherever they are read. Shared by Validate and Compile so both
+// accept exactly the same expressions.
+class ModelNames {
+ public:
+  explicit ModelNames(const grnsim::v1::Network& network);
+
+  // Compiles an expression; unknown names, syntax errors and rules that
+  // refer to each other in a cycle are errors.
+  StatusOr<ExpressionProgram> CompileText(const std::string& text) const;
+
+  bool IsSpecies(const std::string& name) const { return species_.count(name) > 0; }
+  bool IsParameter(const std::string& name) const { return parameters_.count(name) > 0; }
+  bool HasRule(const std::string& name) const { return rules_.count(name) > 0; }
+  std::uint32_t SpeciesIndex(const std::string& name) const { return species_.at(name); }
+  std::uint32_t ParameterIndex(const std::string& name) const { return parameters_.at(name); }
+
+ private:
+  NameBinding Resolve(const std::string& name) const;
+
+  std::unordered_map<std::string, std::uint32_t> species_;
+  std::unordered_map<std::string, std::uint32_t> parameters_;
+  std::unordered_map<std::string, std::string> rules_;  // variable → expression
+  std::vector<double> parameter_values_;
+  std::set<std::string> variable_parameters_;  // changed by events: read live
+  mutable std::map<std::string, ExpressionProgram> compiled_rules_;  // stable addresses
+  mutable std::vector<std::string> in_progress_;  // the rule chain being compiled
+  mutable std::string cycle_;
+};
 
 }  // namespace grn
 

@@ -23,6 +23,7 @@ namespace grn {
 
 struct SimulationOptions {
   MethodKind method = MethodKind::kDirect;
+  MethodOptions method_options;  // its `cancel` is ignored: see `cancel` below
   double t_end = 10.0;        // model time units (CompiledModel::time_unit)
   std::uint32_t steps = 100;  // output at steps+1 equally spaced times in [0, t_end]
   std::uint64_t runs = 1;

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "engine/base/rng.h"
@@ -20,26 +21,53 @@ namespace grn {
 enum class MethodKind {
   kDirect,        // Gillespie 1977 direct method, dependency-graph updates
   kNextReaction,  // Gibson & Bruck 2000, indexed binary heap
+  kTauLeap,       // approximate: Cao, Gillespie & Petzold 2006 adaptive tau-leaping
+  kOde,           // deterministic: reaction-rate equations on SUNDIALS CVODE (BDF)
 };
+
+// True for the methods that sample the chemical master equation exactly.
+inline bool IsExact(MethodKind kind) {
+  return kind == MethodKind::kDirect || kind == MethodKind::kNextReaction;
+}
 
 // Every exact method, for tests and benchmarks that cover them all.
 inline constexpr MethodKind kAllExactMethods[] = {MethodKind::kDirect,
                                                   MethodKind::kNextReaction};
 
 const char* MethodName(MethodKind kind);
-// "direct" | "nrm" (also "next-reaction"). "auto" is resolved by the caller
-// with ChooseExactMethod (make_stepper.h), since it depends on the model.
+// "direct" | "nrm" (also "next-reaction") | "tau" | "ode". "auto" is resolved
+// by the caller with ChooseExactMethod (make_stepper.h): it depends on the
+// model, and it never picks an approximation.
 StatusOr<MethodKind> ParseMethod(const std::string& name);
+
+struct TauLeapOptions {
+  double epsilon = 0.03;        // CGP 2006 error control: bound on relative propensity change per leap
+  int critical_threshold = 10;  // reactions within this many firings of exhausting a reactant fire exactly
+  // A leap shorter than this many expected SSA steps is not worth it: take
+  // exact steps instead (CGP 2006 suggest 10; Gillespie's 1/a0 multiples).
+  double min_leap_in_ssa_steps = 10.0;
+  int exact_steps_on_fallback = 100;  // exact steps taken before trying to leap again
+};
+
+struct OdeOptions {
+  double rtol = 1e-6;   // CVODE relative tolerance
+  double atol = 1e-9;   // CVODE absolute tolerance, in molecules
+  long max_steps = 500000;  // CVODE internal steps per output interval
+};
 
 struct MethodOptions {
   // Polled every few thousand events; when it becomes true AdvanceTo returns
   // kCancelled. May be null.
   const std::atomic<bool>* cancel = nullptr;
+  TauLeapOptions tau;
+  OdeOptions ode;
 };
 
 struct StepperStats {
-  std::uint64_t events = 0;      // reaction firings, summed over all runs
+  std::uint64_t events = 0;      // reaction firings (tau: firings summed over leaps), all runs
   std::uint64_t recomputes = 0;  // full propensity-sum recomputations
+  std::uint64_t steps = 0;       // tau: leaps + exact steps; ode: CVODE internal steps
+  std::uint64_t rejections = 0;  // tau: leaps rejected for a negative count
 };
 
 class Stepper {
@@ -57,6 +85,13 @@ class Stepper {
   virtual Status AdvanceTo(double t_end, State& state, Rng& rng) = 0;
 
   virtual StepperStats stats() const = 0;
+
+  // True if the last AdvanceTo stopped early, at state.t, because a reaction
+  // made some condition events' conditions turn true (listed by
+  // triggered_events()). The caller fires them and calls Reset. Only exact
+  // methods watch conditions; the others refuse models that have them.
+  virtual bool stopped_for_events() const { return false; }
+  virtual std::span<const std::uint32_t> triggered_events() const { return {}; }
 };
 
 }  // namespace grn

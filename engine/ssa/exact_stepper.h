@@ -46,15 +46,25 @@ class ExactStepper final : public Stepper {
       : model_(std::move(model)),
         options_(options),
         a_(model_->num_reactions()),
-        counts_(model_->num_species() + 1, 1.0) {}
+        counts_(model_->num_species() + 1, 1.0),
+        condition_true_(model_->events().size(), false) {
+    triggered_.reserve(model_->events().size());
+  }
 
   Status Reset(const State& state, Rng& rng) override {
     const CompiledModel& m = *model_;
     const double* x = state.x.data();
+    params_ = state.p.empty() ? m.initial_parameters() : state.p;
     for (ReactionIndex r = 0; r < m.num_reactions(); ++r) {
-      a_[r] = Propensity<Regime::kStochastic>(m, r, x);
+      a_[r] = Propensity<Regime::kStochastic>(m, r, x, params_.data(), state.t);
       if (!(a_[r] >= 0.0 && a_[r] < kInf)) return BadPropensityError(m, r, a_[r], state.t, x);
     }
+    // Conditions are edge-triggered: remember where each stands now.
+    for (std::size_t e = 0; e < m.events().size(); ++e) {
+      const CompiledEvent& ev = m.events()[e];
+      condition_true_[e] = !ev.timed && m.Evaluate(ev.condition, x, params_.data(), state.t) != 0.0;
+    }
+    stopped_for_events_ = false;
     selector_.Reset(a_, state.t, rng);
     now_ = state.t;
     has_pending_ = false;
@@ -71,7 +81,11 @@ class ExactStepper final : public Stepper {
     S selector = std::move(selector_);
     const std::size_t n = state.x.size();
     std::copy(state.x.begin(), state.x.end(), counts_.begin());
-    Status status = Loop(t_end, state.t, counts_.data(), rng, selector);
+    stopped_for_events_ = false;
+    triggered_.clear();
+    Status status = model_->has_condition_events()
+                        ? Loop<true>(t_end, state.t, counts_.data(), rng, selector)
+                        : Loop<false>(t_end, state.t, counts_.data(), rng, selector);
     std::copy(counts_.begin(), counts_.begin() + n, state.x.begin());
     selector_ = std::move(selector);
     caller_rng = rng;
@@ -84,10 +98,15 @@ class ExactStepper final : public Stepper {
     return s;
   }
 
+  bool stopped_for_events() const override { return stopped_for_events_; }
+  std::span<const std::uint32_t> triggered_events() const override { return triggered_; }
+
  private:
   static constexpr double kInf = std::numeric_limits<double>::infinity();
 
   // The event loop over the working counts x (with the 1.0 slot).
+  // kConditions: the model has condition events to check after reactions.
+  template <bool kConditions>
   [[gnu::always_inline]] inline Status Loop(double t_end, double& t, double* x, Rng& rng,
                                             S& selector) {
     const CompiledModel& m = *model_;
@@ -95,6 +114,7 @@ class ExactStepper final : public Stepper {
     const std::uint32_t* dep_begin = m.dependency_index().begin.data();
     const std::uint32_t* dep = m.dependency_index().index.data();
     const StoichView stoich(m);
+    const double* p = params_.data();
     std::uint64_t events = 0;
     // Cancellation is polled on the running total, so it is seen even when
     // each AdvanceTo interval fires only a few events.
@@ -112,13 +132,23 @@ class ExactStepper final : public Stepper {
       double sum = 0.0;
       for (std::uint32_t i = dep_begin[fired], end = dep_begin[fired + 1]; i < end; ++i) {
         const ReactionIndex r = dep[i];
-        const double v = PropensityWithUnitSlot(kinetics, r, x);
+        const double v = PropensityWithUnitSlot(kinetics, r, x, p, e.time);
         sum += v;
         selector.Update(r, v, e.time, rng);
       }
       if (!(sum < kInf)) [[unlikely]] return Fail(FirstBadPropensity(fired, e.time, x), events);
       now_ = e.time;
       ++events;
+      if constexpr (kConditions) {
+        if (CheckConditions(fired, x)) {
+          // Stop here: the caller fires the events, then calls Reset.
+          t = now_;
+          has_pending_ = false;
+          stopped_for_events_ = true;
+          stats_.events += events;
+          return Status::OK();
+        }
+      }
       // Poll for cancellation every 2^16 events: cheap, and well under a
       // millisecond between polls at SSA speeds.
       if (((events_before + events) & 0xffff) == 0 && options_.cancel != nullptr &&
@@ -138,9 +168,21 @@ class ExactStepper final : public Stepper {
     return Status::OK();
   }
 
+  // Re-evaluates the conditions reaction `fired` can affect; collects those
+  // that turned from false to true. Returns true if any did.
+  bool CheckConditions(ReactionIndex fired, const double* x) {
+    const CompiledModel& m = *model_;
+    for (std::uint32_t e : m.events_to_check(fired)) {
+      const bool now = m.Evaluate(m.events()[e].condition, x, params_.data(), now_) != 0.0;
+      if (now && !condition_true_[e]) triggered_.push_back(e);
+      condition_true_[e] = now;
+    }
+    return !triggered_.empty();
+  }
+
   Status FirstBadPropensity(ReactionIndex fired, double t, const double* x) const {
     for (ReactionIndex r : model_->dependents(fired)) {
-      const double v = Propensity<Regime::kStochastic>(*model_, r, x);
+      const double v = Propensity<Regime::kStochastic>(*model_, r, x, params_.data(), t);
       if (!(v >= 0.0 && v < kInf)) return BadPropensityError(*model_, r, v, t, x);
     }
     return InternalError("propensity check failed without a bad propensity");
@@ -157,6 +199,10 @@ class ExactStepper final : public Stepper {
   // Working counts: the state's counts plus a last slot fixed at 1.0, which
   // the fast propensity path reads for unused reactant slots.
   std::vector<double> counts_;
+  std::vector<double> params_;  // current parameter values (State::p)
+  std::vector<char> condition_true_;  // per event: its condition's last value
+  std::vector<std::uint32_t> triggered_;
+  bool stopped_for_events_ = false;
   S selector_;
   double now_ = 0.0;  // time of the last event (or of Reset)
   Event pending_{0.0, 0};

@@ -265,3 +265,36 @@ TEST(CompiledModelTest, DependentsIncludeModifierReaders) {
 
 }  // namespace
 }  // namespace grn
+
+namespace grn {
+namespace {
+
+// Propensity expressions that are exactly mass action over their reactants
+// take the structured fast path; anything else stays an expression.
+TEST(CompiledModelTest, RecognisesMassActionPropensities) {
+  auto m = test_support::CompileText(R"pb(
+    name: "ma" time_unit: s
+    species { name: "P" initial_count: 10 }
+    species { name: "Q" initial_count: 10 }
+    parameter { name: "k1" value: 0.002 }
+    reaction { name: "dim" reactant { species: "P" stoichiometry: 2 } product { species: "Q" }
+               propensity: "k1 * P * (P - 1) / 2" }
+    reaction { name: "uni" reactant { species: "Q" } propensity: "0.5 * Q" }
+    reaction { name: "bi" reactant { species: "P" } reactant { species: "Q" } propensity: "Q * P * 3" }
+    reaction { name: "not_ma" reactant { species: "Q" } propensity: "0.5 * Q + 1" }
+    reaction { name: "squared" reactant { species: "P" } propensity: "P * P" }
+  )pb");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->kinetics(0).shape, MassActionKind::kHomodimer);
+  EXPECT_FALSE(m->kinetics(0).slow);
+  EXPECT_DOUBLE_EQ(m->kinetics(0).c, 0.001);
+  EXPECT_EQ(m->kinetics(1).shape, MassActionKind::kFirstOrder);
+  EXPECT_DOUBLE_EQ(m->kinetics(1).c, 0.5);
+  EXPECT_EQ(m->kinetics(2).shape, MassActionKind::kHeterodimer);
+  EXPECT_DOUBLE_EQ(m->kinetics(2).c, 3);
+  EXPECT_EQ(m->kinetics(3).shape, MassActionKind::kExpression);
+  EXPECT_EQ(m->kinetics(4).shape, MassActionKind::kExpression);  // P² is not c·P
+}
+
+}  // namespace
+}  // namespace grn

@@ -125,8 +125,8 @@ TEST(ValidateTest, KParamNamingASpeciesSaysWhatItIs) {
 
 TEST(ValidateTest, MissingRateConstant) {
   EXPECT_EQ(Messages(WithReaction(R"(name: "decay" reactant { species: "A" })")),
-            std::vector<std::string>{"reaction 'decay': no rate constant (expected k: <number> "
-                                     "or k_param: \"<parameter>\")"});
+            std::vector<std::string>{"reaction 'decay': no rate (expected k: <number>, "
+                                     "k_param: \"<parameter>\" or propensity: \"<expression>\")"});
 }
 
 std::string WithInitialCount(const std::string& count) {

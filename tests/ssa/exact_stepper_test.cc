@@ -41,6 +41,12 @@ const char* const kMixed = R"pb(
   reaction { name: "decay_d" reactant { species: "D" } k: 0.2 }
 )pb";
 
+MethodOptions WithCancel(const std::atomic<bool>* cancel) {
+  MethodOptions options;
+  options.cancel = cancel;
+  return options;
+}
+
 class ExactStepperTest : public ::testing::TestWithParam<MethodKind> {
  protected:
   void ExpectGridIndependent(std::shared_ptr<const CompiledModel> model);
@@ -247,7 +253,7 @@ TEST_P(ExactStepperTest, CancellationFlagStopsTheRun) {
   auto model = CompileText(test_support::BirthDeathText(1e5, 1.0, 1e5));
   ASSERT_NE(model, nullptr);
   std::atomic<bool> cancel{true};
-  auto stepper = Make(model, MethodOptions{&cancel});
+  auto stepper = Make(model, WithCancel(&cancel));
   State s{0.0, model->initial_counts()};
   Rng rng(8);
   ASSERT_TRUE(stepper->Reset(s, rng).ok());
@@ -258,7 +264,7 @@ TEST_P(ExactStepperTest, CancellationFlagStopsTheRun) {
 
   // Without the flag the same interval runs to the end.
   cancel = false;
-  auto free_stepper = Make(model, MethodOptions{&cancel});
+  auto free_stepper = Make(model, WithCancel(&cancel));
   State s2{0.0, model->initial_counts()};
   Rng rng2(8);
   ASSERT_TRUE(free_stepper->Reset(s2, rng2).ok());
