@@ -14,6 +14,7 @@ extern std::atomic<bool> g_interrupted;
 
 int RunSimulate(int argc, char** argv);
 int RunValidate(int argc, char** argv);
+int RunConvert(int argc, char** argv);
 
 // Prints "grnsim: <message>" to stderr.
 void PrintError(const std::string& message);

@@ -14,7 +14,7 @@ GRN_BUILD_DIR="${GRN_BUILD_DIR:-${GRN_ROOT}/build}"
 
 # Everything needed to configure, build, test and benchmark (Debian bookworm names).
 GRN_PACKAGES=(cmake g++ make libprotobuf-dev protobuf-compiler libboost-graph-dev
-  libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev)
+  libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev)
 
 grn_say() { printf '%s\n' "== $*"; }
 grn_err() { printf '%s\n' "error: $*" >&2; }

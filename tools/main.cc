@@ -34,6 +34,7 @@ constexpr const char* kUsage =
     "  simulate FILE   simulate a network file (.textproto or .binpb): one trajectory,\n"
     "                  or ensemble mean and sd over --runs\n"
     "  validate FILE   check network files and list every problem found\n"
+    "  convert IN -o OUT  convert a network file (also SBML .xml) to .textproto or .binpb\n"
     "\n"
     "  grnsim <command> --help   options of a command\n"
     "  grnsim --version          the version\n"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   }
   if (command == "simulate") return RunSimulate(argc, argv);
   if (command == "validate") return RunValidate(argc, argv);
+  if (command == "convert") return RunConvert(argc, argv);
   PrintError("unknown command '" + command + "' (see grnsim --help)");
   return 2;
 }

@@ -19,6 +19,7 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/sbml_import.h"
 
 namespace grn {
 namespace {
@@ -193,6 +194,10 @@ class BinarySourceMap : public SourceMap {
 
 StatusOr<NetworkFile> ReadNetworkFile(const std::string& path) {
   SilenceProtobufLogging();
+  if (IsSbmlPath(path)) {  // SBML (.xml, .sbml): imported; locations name the file only
+    GRN_ASSIGN_OR_RETURN(Network network, ImportSbml(path));
+    return NetworkFile{std::move(network), std::make_shared<BinarySourceMap>(path)};
+  }
   GRN_ASSIGN_OR_RETURN(Format format, FormatOf(path));
   GRN_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
   NetworkFile file;
