@@ -127,11 +127,21 @@ inline double Propensity(const KineticsView& view, ReactionIndex r, const double
 // extra slot, x[num_species] == 1.0 (ReactionKinetics' fast path). Equal to
 // Propensity<kStochastic> for every law.
 // REQUIRES: x holds num_species + 1 values, the last one 1.0.
-inline double PropensityWithUnitSlot(const KineticsView& view, ReactionIndex r, const double* x,
-                                     const double* p, double t) {
-  const ReactionKinetics& k = view.kinetics[r];
+// The general path out of line: a loop that calls it keeps only the
+// kinetics array live, leaving registers for the generator and the counts.
+[[gnu::noinline]] inline double SlowStochasticPropensity(const CompiledModel& model,
+                                                         ReactionIndex r, const double* x,
+                                                         const double* p, double t) {
+  const KineticsView view(model);
+  return GeneralPropensity<Regime::kStochastic>(view, view.kinetics[r], x, p, t);
+}
+
+inline double PropensityWithUnitSlot(const CompiledModel& model, const ReactionKinetics* kinetics,
+                                     ReactionIndex r, const double* x, const double* p,
+                                     double t) {
+  const ReactionKinetics& k = kinetics[r];
   if (!k.slow) [[likely]] return k.c * x[k.fast_s0] * (x[k.fast_s1] - k.fast_offset);
-  return GeneralPropensity<Regime::kStochastic>(view, k, x, p, t);
+  return SlowStochasticPropensity(model, r, x, p, t);
 }
 
 // REQUIRES: r < model.num_reactions(); x holds model.num_species() counts.

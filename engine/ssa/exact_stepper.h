@@ -110,7 +110,7 @@ class ExactStepper final : public Stepper {
   [[gnu::always_inline]] inline Status Loop(double t_end, double& t, double* x, Rng& rng,
                                             S& selector) {
     const CompiledModel& m = *model_;
-    const KineticsView kinetics(m);
+    const ReactionKinetics* kinetics = m.kinetics_data();
     const std::uint32_t* dep_begin = m.dependency_index().begin.data();
     const std::uint32_t* dep = m.dependency_index().index.data();
     const StoichView stoich(m);
@@ -132,7 +132,7 @@ class ExactStepper final : public Stepper {
       double sum = 0.0;
       for (std::uint32_t i = dep_begin[fired], end = dep_begin[fired + 1]; i < end; ++i) {
         const ReactionIndex r = dep[i];
-        const double v = PropensityWithUnitSlot(kinetics, r, x, p, e.time);
+        const double v = PropensityWithUnitSlot(m, kinetics, r, x, p, e.time);
         sum += v;
         selector.Update(r, v, e.time, rng);
       }
