@@ -15,6 +15,7 @@ extern std::atomic<bool> g_interrupted;
 int RunSimulate(int argc, char** argv);
 int RunValidate(int argc, char** argv);
 int RunConvert(int argc, char** argv);
+int RunNet(int argc, char** argv);  // grnsim net <command>: tools/cmd_net.cc
 
 // Prints "grnsim: <message>" to stderr.
 void PrintError(const std::string& message);

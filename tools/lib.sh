@@ -13,8 +13,11 @@ GRN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GRN_BUILD_DIR="${GRN_BUILD_DIR:-${GRN_ROOT}/build}"
 
 # Everything needed to configure, build, test and benchmark (Debian bookworm names).
+# clang-14 and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build the
+# fuzz targets in tests/fuzz/ (GRN_FUZZ=ON).
 GRN_PACKAGES=(cmake g++ make libprotobuf-dev protobuf-compiler libboost-graph-dev
-  libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev)
+  libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev
+  clang-14 libclang-rt-14-dev graphviz)
 
 grn_say() { printf '%s\n' "== $*"; }
 grn_err() { printf '%s\n' "error: $*" >&2; }

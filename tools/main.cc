@@ -35,6 +35,8 @@ constexpr const char* kUsage =
     "                  or ensemble mean and sd over --runs\n"
     "  validate FILE   check network files and list every problem found\n"
     "  convert IN -o OUT  convert a network file (also SBML .xml) to .textproto or .binpb\n"
+    "  net COMMAND     inspect and edit network files: show, lint, graph, diff, set,\n"
+    "                  rename, remove, knockout, overexpress (grnsim net --help)\n"
     "\n"
     "  grnsim <command> --help   options of a command\n"
     "  grnsim --version          the version\n"
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
   if (command == "simulate") return RunSimulate(argc, argv);
   if (command == "validate") return RunValidate(argc, argv);
   if (command == "convert") return RunConvert(argc, argv);
+  if (command == "net") return RunNet(argc, argv);
   PrintError("unknown command '" + command + "' (see grnsim --help)");
   return 2;
 }

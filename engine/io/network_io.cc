@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -190,10 +191,28 @@ class BinarySourceMap : public SourceMap {
   std::string path_;
 };
 
+// Network files are read whole and parsed in memory (several times their
+// size at peak), so a size limit is checked before any reading. 64 MiB is far
+// above any real network: 10^5 species and 10^5 reactions are ~14 MB of text.
+constexpr std::uint64_t kMaxNetworkFileBytes = 64ull << 20;
+
+Status CheckFileSize(const std::string& path) {
+  struct stat st;
+  // Missing files, directories and the like are reported by the readers.
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Status::OK();
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size <= kMaxNetworkFileBytes) return Status::OK();
+  return InvalidArgumentError(path + ": file is " + std::to_string(size) +
+                              " bytes, over the limit of " + std::to_string(kMaxNetworkFileBytes) +
+                              " bytes (64 MiB) for a network file; " +
+                              "check that this is the right file");
+}
+
 }  // namespace
 
 StatusOr<NetworkFile> ReadNetworkFile(const std::string& path) {
   SilenceProtobufLogging();
+  GRN_RETURN_IF_ERROR(CheckFileSize(path));
   if (IsSbmlPath(path)) {  // SBML (.xml, .sbml): imported; locations name the file only
     GRN_ASSIGN_OR_RETURN(Network network, ImportSbml(path));
     return NetworkFile{std::move(network), std::make_shared<BinarySourceMap>(path)};

@@ -1,0 +1,60 @@
+// tools/cmd_net.h
+//
+// `grnsim net <command>`: the network-editing tools. cmd_net.cc dispatches
+// and holds the helpers every net command shares (loading a file that must
+// validate, rendering reactions and rate laws as text); each command lives in
+// its own tools/cmd_net_*.cc. Every command validates its input before it
+// reads anything else and validates its result before it writes it.
+#ifndef GRN_TOOLS_CMD_NET_H_
+#define GRN_TOOLS_CMD_NET_H_
+
+#include <string>
+
+#include <vector>
+
+#include "engine/io/network_io.h"
+#include "engine/io/text_edit.h"
+
+namespace grn::cli {
+
+// Each takes the full argv; its own arguments start at argv[3].
+int RunNetShow(int argc, char** argv);
+int RunNetLint(int argc, char** argv);
+int RunNetGraph(int argc, char** argv);
+int RunNetDiff(int argc, char** argv);
+int RunNetSet(int argc, char** argv);
+int RunNetRename(int argc, char** argv);
+int RunNetRemove(int argc, char** argv);
+int RunNetKnockout(int argc, char** argv);
+int RunNetOverexpress(int argc, char** argv);
+
+// Reads and validates `path`. On failure prints every problem (prefixed
+// "net <command>: " when the message does not already name the file) and
+// returns the exit code (2 for bad input, 1 for I/O); 0 on success.
+int LoadValidNetwork(const std::string& command, const std::string& path, NetworkFile* file);
+
+// Validates `edited` (problems located in `file`, whose lines the edits do
+// not move) and writes it atomically to `output`. Text to text: `edits`
+// (which must turn file's text into `edited`) are applied to the original
+// text, keeping its comments and layout; otherwise the message is written.
+// Nothing is written on any error. Returns the exit code.
+int WriteEditedNetwork(const std::string& command, const std::string& input,
+                       const std::string& output, const NetworkFile& file,
+                       const grnsim::v1::Network& edited, const std::vector<TextFieldEdit>& edits);
+
+// "2 P -> P2", "GR_on -> GR_on + mRunx2", "M -> ∅".
+std::string ReactionEquation(const grnsim::v1::Reaction& reaction);
+
+// The propensity as a formula: "0.001 * P*(P-1)/2 * hill_rep(P2; K=1000, n=2)",
+// or a propensity expression as written.
+std::string RateLaw(const grnsim::v1::Reaction& reaction);
+
+// The shortest decimal that reads back to the same double.
+std::string FormatNumber(double value);
+
+// True for .textproto, .txtpb and .pbtxt paths.
+bool IsTextNetworkPath(const std::string& path);
+
+}  // namespace grn::cli
+
+#endif  // GRN_TOOLS_CMD_NET_H_
