@@ -108,6 +108,8 @@ int RunSimulate(int argc, char** argv) {
                   "                          network size; tau and ode are approximations, only by name)");
   flags.AddDouble("epsilon", &f.method_options.tau.epsilon,
                   "tau: error control, the largest relative propensity change per leap (default 0.03)");
+  flags.AddUint("max-events", &f.method_options.max_events,
+                "exact methods: stop a run with an error after N events (default: no limit)");
   flags.AddDouble("rtol", &f.method_options.ode.rtol, "ode: relative tolerance (default 1e-6)");
   flags.AddDouble("atol", &f.method_options.ode.atol,
                   "ode: absolute tolerance in molecules (default 1e-9)");

@@ -39,7 +39,7 @@ class Parser {
   Status Error(const std::string& what) const {
     const std::string found =
         token_.kind == Token::kEnd ? "the end" : "'" + token_.text + "'";
-    return InvalidArgumentError("expression '" + text_ + "': " + what + ", found " + found +
+    return InvalidArgumentError("expression '" + Shown() + "': " + what + ", found " + found +
                                 " at column " + std::to_string(token_.column));
   }
 
@@ -125,6 +125,15 @@ class Parser {
   Status Term() { return Chain({{"*", OpCode::kMul}, {"/", OpCode::kDiv}}, &Parser::Unary); }
 
   Status Unary() {
+    // Every nesting level (parenthesis, unary operator, power, call) passes
+    // through here; bound the recursion so no input can overflow the stack.
+    if (++depth_ > kMaxNesting) {
+      return Error("expected at most " + std::to_string(kMaxNesting) + " levels of nesting");
+    }
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     Status s;
     if (IsOp("-") || IsOp("!")) {
       const OpCode op = IsOp("-") ? OpCode::kNeg : OpCode::kNot;
@@ -197,7 +206,7 @@ class Parser {
       case NameBinding::kUnknown:
         break;
     }
-    return InvalidArgumentError("expression '" + text_ + "': unknown name '" + name + "'");
+    return InvalidArgumentError("expression '" + Shown() + "': unknown name '" + name + "'");
   }
 
   Status Call(const std::string& name) {
@@ -218,7 +227,7 @@ class Parser {
     for (const Function& candidate : kFunctions)
       if (name == candidate.name) f = &candidate;
     if (f == nullptr) {
-      return InvalidArgumentError("expression '" + text_ + "': unknown function '" + name + "'");
+      return InvalidArgumentError("expression '" + Shown() + "': unknown function '" + name + "'");
     }
     Status s = Next();  // '('
     int args = 0;
@@ -233,7 +242,7 @@ class Parser {
     }
     if (!s.ok()) return s;
     if (args < f->min_args || (f->max_args >= 0 && args > f->max_args)) {
-      return InvalidArgumentError("expression '" + text_ + "': " + name + "() takes " +
+      return InvalidArgumentError("expression '" + Shown() + "': " + name + "() takes " +
                                   (f->max_args < 0 ? "at least " + std::to_string(f->min_args)
                                                    : std::to_string(f->min_args)) +
                                   " argument(s), got " + std::to_string(args));
@@ -255,8 +264,17 @@ class Parser {
     return Next();  // ')'
   }
 
+  static constexpr int kMaxNesting = 200;
+
+  // The expression as quoted in messages: long ones are cut, since the
+  // message must still say what is wrong where a person can see it.
+  std::string Shown() const {
+    return text_.size() <= 80 ? text_ : text_.substr(0, 60) + "...";
+  }
+
   const std::string& text_;
   const NameResolver* resolve_;
+  int depth_ = 0;
   ExpressionProgram* out_ = nullptr;
   std::size_t pos_ = 0;
   Token token_;
@@ -388,7 +406,8 @@ StatusOr<ExpressionProgram> CompileExpression(const std::string& text, const Nam
   if (program.code.empty()) return InvalidArgumentError("expression is empty");
   program.code = Peephole(FoldConstants(program.code));
   if (StackDepth(program.code) > kMaxExpressionStack) {
-    return InvalidArgumentError("expression '" + text + "' nests too deeply (more than " +
+    return InvalidArgumentError("expression '" + (text.size() <= 80 ? text : text.substr(0, 60) + "...") +
+                                "' nests too deeply (more than " +
                                 std::to_string(kMaxExpressionStack) + " pending values)");
   }
   SortUnique(program.species);

@@ -117,7 +117,14 @@ class Validator {
   // Returns the value, or NaN if it cannot be resolved.
   double Resolve(bool is_param, double literal, const std::string& param,
                  const FieldPath& at, const std::string& who, const std::string& what) {
-    if (!is_param) return literal;
+    if (!is_param) {
+      // A literal NaN is a value error here, not "unresolved" (which NaN
+      // signals to the callers): report it now.
+      if (std::isnan(literal)) {
+        Add(at, who + ": " + what + " is nan; expected a finite number");
+      }
+      return literal;
+    }
     auto it = parameter_value_.find(param);
     if (it == parameter_value_.end()) {
       auto kind = kind_of_.find(param);
@@ -312,6 +319,10 @@ class Validator {
           who + ": '" + ia.variable() + "' is not a species or parameter");
     }
     CheckExpression(ia.expression(), {{"initial_assignment", i}, {"expression", -1}}, who);
+    const auto read = ExpressionNames(ia.expression());
+    if (std::find(read.begin(), read.end(), ia.variable()) != read.end()) {
+      Add({{"initial_assignment", i}, {"expression", -1}}, who + " reads itself");
+    }
   }
 
   void CheckEvent(int i) {

@@ -87,7 +87,13 @@ class RunDriver {
       GRN_RETURN_IF_ERROR(stepper.Reset(state, rng));
     }
     for (const SpeciesRule& rule : model_.species_rules()) {
-      state.x[rule.species] = model_.Evaluate(rule.program, state.x.data(), state.p.data(), state.t);
+      const double v = model_.Evaluate(rule.program, state.x.data(), state.p.data(), state.t);
+      if (!std::isfinite(v)) {
+        return NumericalError("assignment rule for '" + model_.species_names()[rule.species] +
+                              "' gives " + std::to_string(v) + " at t=" + std::to_string(state.t) +
+                              "; a rule must stay finite (division by zero?)");
+      }
+      state.x[rule.species] = v;
     }
     return Status::OK();
   }

@@ -59,9 +59,17 @@ struct MethodOptions {
   // Polled every few thousand events; when it becomes true AdvanceTo returns
   // kCancelled. May be null.
   const std::atomic<bool>* cancel = nullptr;
+  // Exact methods: stop a run with an error after this many events (0: no
+  // limit). Independently, a run whose event rate means it would need more
+  // than kRunawayEvents to reach the next output time is refused as runaway.
+  std::uint64_t max_events = 0;
   TauLeapOptions tau;
   OdeOptions ode;
 };
+
+// More events than this to reach one output time (days of computation) is
+// treated as a runaway or zeno model rather than simulated.
+inline constexpr double kRunawayEvents = 1e13;
 
 struct StepperStats {
   std::uint64_t events = 0;      // reaction firings (tau: firings summed over leaps), all runs

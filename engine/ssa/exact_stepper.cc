@@ -44,11 +44,17 @@ Status BadPropensityError(const CompiledModel& model, ReactionIndex r, double va
 
 Status CountOverflowError(const CompiledModel& model, ReactionIndex r, double t,
                           const double* x) {
+  bool negative = false;
+  for (std::uint32_t i = model.stoich_begin(r); i < model.stoich_end(r); ++i) {
+    negative |= x[model.stoich_species()[i]] < 0;
+  }
   std::ostringstream out;
   out.precision(17);
-  out << "reaction '" << model.reaction_names()[r]
-      << "': a count reached 2^53, beyond which counts are not exact, at t=" << t << " with "
-      << DescribeState(model, r, x);
+  out << "reaction '" << model.reaction_names()[r] << "': "
+      << (negative ? "a count went below zero (its propensity stays positive when a reactant "
+                     "has run out; make the law vanish with its reactants)"
+                   : "a count reached 2^53, beyond which counts are not exact")
+      << ", at t=" << t << " with " << DescribeState(model, r, x);
   return NumericalError(out.str());
 }
 

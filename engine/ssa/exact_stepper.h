@@ -67,6 +67,8 @@ class ExactStepper final : public Stepper {
     stopped_for_events_ = false;
     selector_.Reset(a_, state.t, rng);
     now_ = state.t;
+    poll_time_ = state.t;
+    run_events_ = 0;
     has_pending_ = false;
     return Status::OK();
   }
@@ -149,13 +151,16 @@ class ExactStepper final : public Stepper {
           return Status::OK();
         }
       }
-      // Poll for cancellation every 2^16 events: cheap, and well under a
-      // millisecond between polls at SSA speeds.
-      if (((events_before + events) & 0xffff) == 0 && options_.cancel != nullptr &&
-          options_.cancel->load(std::memory_order_relaxed)) [[unlikely]] {
-        t = now_;
-        has_pending_ = false;
-        return Fail(CancelledError("interrupted"), events);
+      // Every 2^16 events (well under a millisecond at SSA speeds): poll for
+      // cancellation, the event limit and runaway rates.
+      if (((events_before + events) & 0xffff) == 0) [[unlikely]] {
+        if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed)) {
+          t = now_;
+          has_pending_ = false;
+          return Fail(CancelledError("interrupted"), events);
+        }
+        Status progress = CheckProgress(t_end, events, x);
+        if (!progress.ok()) return Fail(progress, events);
       }
       e = selector.Next(now_, rng);
     }
@@ -164,8 +169,40 @@ class ExactStepper final : public Stepper {
     pending_ = e;
     has_pending_ = true;
     stats_.events += events;
+    run_events_ += events;
     t = t_end;
     return Status::OK();
+  }
+
+  // The event limit (--max-events) and the runaway guard: the rate over the
+  // last 2^16 events, extrapolated to t_end, must stay under kRunawayEvents.
+  Status CheckProgress(double t_end, std::uint64_t events, const double* x) {
+    const std::uint64_t run_events = run_events_ + events;
+    const double elapsed = now_ - poll_time_;
+    poll_time_ = now_;
+    const bool over_limit = options_.max_events != 0 && run_events > options_.max_events;
+    const double rate = elapsed > 0 ? 65536.0 / elapsed : kInf;
+    const bool runaway = rate * (t_end - now_) > kRunawayEvents;
+    if (!over_limit && !runaway) return Status::OK();
+    // Name the reaction that fires fastest now: the usual culprit.
+    const CompiledModel& m = *model_;
+    ReactionIndex fastest = 0;
+    double fastest_a = -1;
+    for (ReactionIndex r = 0; r < m.num_reactions(); ++r) {
+      const double a = Propensity<Regime::kStochastic>(m, r, x, params_.data(), now_);
+      if (a > fastest_a) fastest_a = a, fastest = r;
+    }
+    std::ostringstream out;
+    out.precision(3);
+    out << "reaction '" << m.reaction_names()[fastest] << "' fires about " << fastest_a
+        << " times per time unit at t=" << now_ << "; ";
+    if (over_limit) {
+      out << "the run passed --max-events " << options_.max_events;
+    } else {
+      out << "reaching t=" << t_end << " would take about " << rate * (t_end - now_)
+          << " more events (a runaway or zeno model: check its rates, or use --method tau)";
+    }
+    return NumericalError(out.str());
   }
 
   // Re-evaluates the conditions reaction `fired` can affect; collects those
@@ -205,6 +242,8 @@ class ExactStepper final : public Stepper {
   bool stopped_for_events_ = false;
   S selector_;
   double now_ = 0.0;  // time of the last event (or of Reset)
+  double poll_time_ = 0.0;       // now_ at the last progress check
+  std::uint64_t run_events_ = 0;  // events since Reset
   Event pending_{0.0, 0};
   bool has_pending_ = false;
   StepperStats stats_;
