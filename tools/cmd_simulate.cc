@@ -157,6 +157,19 @@ int RunSimulate(int argc, char** argv) {
   }
   auto model = std::make_shared<const CompiledModel>(std::move(*compiled));
 
+  // Ensemble statistics hold (steps + 1) × species means and sums of squares
+  // per block of runs in flight: refuse sizes that would not fit before
+  // allocating them.
+  constexpr double kMaxEnsembleValues = 1 << 26;  // 67M values, 1 GiB per accumulator
+  const double values = static_cast<double>(f.steps + 1) * static_cast<double>(model->num_species());
+  if (f.runs > 1 && values > kMaxEnsembleValues) {
+    PrintError("--steps " + std::to_string(f.steps) + " × " + std::to_string(model->num_species()) +
+               " species = " + std::to_string(static_cast<long long>(values)) +
+               " values per ensemble statistic, over the limit of " +
+               std::to_string(static_cast<long long>(kMaxEnsembleValues)) + "; use fewer --steps");
+    return 2;
+  }
+
   SimulationOptions options;
   options.method = f.method == "auto" ? ChooseExactMethod(*model) : *method;
   options.method_options = f.method_options;
@@ -181,7 +194,8 @@ int RunSimulate(int argc, char** argv) {
     TrajectoryCsvWriter writer(f.output, model->species_names());
     ProgressBar bar("simulate", options.steps + 1, !f.quiet);
     std::uint64_t rows = 0;
-    status = SimulateTrajectory(
+    status = writer.status();  // an unwritable output fails before the run
+    if (status.ok()) status = SimulateTrajectory(
         model, options, 0,
         [&](double t, std::span<const double> x) {
           bar.Update(++rows);
@@ -190,13 +204,18 @@ int RunSimulate(int argc, char** argv) {
         &events);
     if (status.ok()) status = writer.Commit();
   } else {
+    // Opened before the runs, so an unwritable output fails in a second, not
+    // after hours of simulation.
+    AtomicFile output(f.output);
+    status = output.status();
     ProgressBar bar("simulate", f.runs, !f.quiet);
     options.on_progress = [&bar](std::uint64_t done) { bar.Update(done); };
-    StatusOr<EnsembleResult> result = SimulateEnsemble(model, options);
+    StatusOr<EnsembleResult> result =
+        status.ok() ? SimulateEnsemble(model, options) : StatusOr<EnsembleResult>(status);
     status = result.status();
     if (status.ok()) {
       events = result->events;
-      status = WriteEnsembleCsv(f.output, model->species_names(), result->times, result->stats);
+      status = WriteEnsembleCsv(output, model->species_names(), result->times, result->stats);
     }
   }
   const double wall =
@@ -205,7 +224,9 @@ int RunSimulate(int argc, char** argv) {
     if (status.code() == StatusCode::kCancelled) {
       PrintError("interrupted; nothing was written");
     } else {
-      PrintError(files[0] + ": " + status.message());
+      // I/O messages name the output file themselves; others are about the network.
+      PrintError(status.code() == StatusCode::kIOError ? status.message()
+                                                       : files[0] + ": " + status.message());
     }
     return ExitCodeFor(status);
   }

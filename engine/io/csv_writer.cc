@@ -53,6 +53,13 @@ Status TrajectoryCsvWriter::Commit() {
 
 Status WriteEnsembleCsv(const std::string& path, const std::vector<std::string>& species,
                         const std::vector<double>& times, const EnsembleStats& stats) {
+  AtomicFile file(path);
+  return WriteEnsembleCsv(file, species, times, stats);
+}
+
+Status WriteEnsembleCsv(AtomicFile& file, const std::vector<std::string>& species,
+                        const std::vector<double>& times, const EnsembleStats& stats) {
+  if (!file.status().ok()) return file.status();
   std::string out = "time";
   for (const std::string& s : species) out += "," + s + ".mean," + s + ".sd";
   out += '\n';
@@ -66,7 +73,8 @@ Status WriteEnsembleCsv(const std::string& path, const std::vector<std::string>&
     }
     out += '\n';
   }
-  return WriteFileAtomically(path, out);
+  file.Write(out);
+  return file.Commit();
 }
 
 }  // namespace grn

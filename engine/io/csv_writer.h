@@ -25,6 +25,8 @@ void AppendNumber(std::string& out, double v);
 class TrajectoryCsvWriter {
  public:
   TrajectoryCsvWriter(const std::string& path, const std::vector<std::string>& species);
+  // Not OK when the output could not be created (checked before a run).
+  const Status& status() const { return file_.status(); }
   Status Append(double t, std::span<const double> x);
   Status Commit();
 
@@ -35,6 +37,10 @@ class TrajectoryCsvWriter {
 };
 
 Status WriteEnsembleCsv(const std::string& path, const std::vector<std::string>& species,
+                        const std::vector<double>& times, const EnsembleStats& stats);
+// The same into a file opened earlier: open it before a long run, so an
+// unwritable folder is reported before the work, not after.
+Status WriteEnsembleCsv(AtomicFile& file, const std::vector<std::string>& species,
                         const std::vector<double>& times, const EnsembleStats& stats);
 
 }  // namespace grn

@@ -161,6 +161,11 @@ expect_no_output "numerical failure"
 run 1 "numerical failure (ensemble)" simulate overflow.textproto --runs 8 --seed 1 --output out.csv
 expect_no_output "numerical failure (ensemble)"
 
+# An output that cannot be created fails before the simulation, naming the file.
+run 1 "unwritable output" simulate "$model" --runs 50 --t-end 10 \
+  --seed 1 --output no_such_dir/out.csv &&
+  expect_line err.txt '^grnsim: no_such_dir/out\.csv: cannot create output file' "unwritable output message"
+
 # --- validate ----------------------------------------------------------------
 run 0 "validate ok" validate "$model" &&
   expect_line out.txt 'dimer_decay\.textproto: ok \(3 species, 4 reactions' "validate ok line"
