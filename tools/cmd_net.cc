@@ -157,6 +157,42 @@ bool IsTextNetworkPath(const std::string& path) {
   return false;
 }
 
+int ParseEditCommand(const std::string& command, const std::string& usage,
+                     const std::string& summary, std::size_t min_args, std::size_t max_args,
+                     const std::string& expected, int argc, char** argv, EditCommand* out) {
+  bool in_place = false;
+  FlagParser flags(usage, summary);
+  flags.AddString("o", "OUT", &out->output, "write the edited network here");
+  flags.AddString("output", "OUT", &out->output, "the same as -o");
+  flags.AddBool("in-place", &in_place, "overwrite FILE (atomically)");
+  bool help = false;
+  if (Status s = flags.Parse(argc, argv, 3, &out->args, &help); !s.ok()) {
+    PrintError("net " + command + ": " + s.message());
+    return 2;
+  }
+  if (help) {
+    std::fputs(flags.Help().c_str(), stdout);
+    return 0;
+  }
+  if (out->args.size() < min_args || (max_args != 0 && out->args.size() > max_args)) {
+    PrintError("net " + command + ": expected " + expected + " (see grnsim net " + command +
+               " --help)");
+    return 2;
+  }
+  if (in_place == !out->output.empty()) {
+    PrintError("net " + command + ": give exactly one of -o OUT and --in-place");
+    return 2;
+  }
+  out->input = out->args[0];
+  if (in_place) out->output = out->input;
+  if (IsSbmlPath(out->output)) {
+    PrintError("net " + command + ": " + out->output +
+               ": writing SBML is not supported (write .textproto or .binpb)");
+    return 2;
+  }
+  return -1;
+}
+
 int LoadValidNetwork(const std::string& command, const std::string& path, NetworkFile* file) {
   StatusOr<NetworkFile> read = ReadNetworkFile(path);
   Status status = read.status();

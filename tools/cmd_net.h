@@ -28,6 +28,22 @@ int RunNetRemove(int argc, char** argv);
 int RunNetKnockout(int argc, char** argv);
 int RunNetOverexpress(int argc, char** argv);
 
+// The arguments of an editing command (set, rename, remove, knockout,
+// overexpress) after the front matter they share.
+struct EditCommand {
+  std::vector<std::string> args;  // FILE first
+  std::string input;              // args[0]
+  std::string output;             // -o OUT, or FILE with --in-place
+};
+
+// Parses -o/--output/--in-place and --help for `net <command>`, checks the
+// number of positional arguments (at least `min_args`; at most `max_args`
+// unless it is 0) and that the output is not SBML. Returns -1 to go on, or
+// the exit status after printing help or the problem.
+int ParseEditCommand(const std::string& command, const std::string& usage,
+                     const std::string& summary, std::size_t min_args, std::size_t max_args,
+                     const std::string& expected, int argc, char** argv, EditCommand* out);
+
 // Reads and validates `path`. On failure prints every problem (prefixed
 // "net <command>: " when the message does not already name the file) and
 // returns the exit code (2 for bad input, 1 for I/O); 0 on success.

@@ -28,43 +28,22 @@
 namespace grn::cli {
 
 int RunNetKnockout(int argc, char** argv) {
-  std::string output;
-  bool in_place = false;
-  FlagParser flags(
-      "grnsim net knockout FILE SPECIES... (-o OUT | --in-place)",
-      "Knocks out each SPECIES (usually a gene's copies, or its promoter states):\n"
-      "sets its initial count to 0 and checks that it then stays 0 in every run,\n"
-      "i.e. that no reaction which can still fire produces it and no event or rule\n"
-      "sets it. If something would bring it back, that is reported and nothing is\n"
-      "written (name the other promoter states of the gene as well). The result\n"
-      "is validated and written atomically; a text file keeps its comments.");
-  flags.AddString("o", "OUT", &output, "write the edited network here");
-  flags.AddString("output", "OUT", &output, "the same as -o");
-  flags.AddBool("in-place", &in_place, "overwrite FILE (atomically)");
-  std::vector<std::string> args;
-  bool help = false;
-  if (Status s = flags.Parse(argc, argv, 3, &args, &help); !s.ok()) {
-    PrintError("net knockout: " + s.message());
-    return 2;
+  EditCommand edit;
+  if (int rc = ParseEditCommand(
+          "knockout", "grnsim net knockout FILE SPECIES... (-o OUT | --in-place)",
+          "Knocks out each SPECIES (usually a gene's copies, or its promoter states):\n"
+          "sets its initial count to 0 and checks that it then stays 0 in every run,\n"
+          "i.e. that no reaction which can still fire produces it and no event or rule\n"
+          "sets it. If something would bring it back, that is reported and nothing is\n"
+          "written (name the other promoter states of the gene as well). The result\n"
+          "is validated and written atomically; a text file keeps its comments.",
+          2, 0, "FILE and at least one SPECIES", argc, argv, &edit);
+      rc >= 0) {
+    return rc;
   }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
-  if (args.size() < 2) {
-    PrintError("net knockout: expected FILE and at least one SPECIES (see grnsim net knockout --help)");
-    return 2;
-  }
-  if (in_place == !output.empty()) {
-    PrintError("net knockout: give exactly one of -o OUT and --in-place");
-    return 2;
-  }
-  const std::string& input = args[0];
-  if (in_place) output = input;
-  if (IsSbmlPath(output)) {
-    PrintError("net knockout: " + output + ": writing SBML is not supported (write .textproto or .binpb)");
-    return 2;
-  }
+  const std::vector<std::string>& args = edit.args;
+  const std::string& input = edit.input;
+  const std::string& output = edit.output;
   NetworkFile file;
   if (int rc = LoadValidNetwork("knockout", input, &file); rc != 0) return rc;
   grnsim::v1::Network edited = file.network;
@@ -117,50 +96,29 @@ int RunNetKnockout(int argc, char** argv) {
 namespace grn::cli {
 
 int RunNetOverexpress(int argc, char** argv) {
-  std::string output;
-  bool in_place = false;
-  FlagParser flags(
-      "grnsim net overexpress FILE GENE FACTOR (-o OUT | --in-place)",
-      "Multiplies the copy number of GENE by FACTOR (> 0). A gene written as\n"
-      "promoter states (G_off, G_on) has its copies in a conservation law\n"
-      "(G_off + G_on = 2): the initial count of every species of each law that\n"
-      "contains GENE is multiplied, so the total becomes FACTOR times larger and\n"
-      "stays so; a GENE in no law (e.g. constant) has only its own count\n"
-      "multiplied. Every new count must be a whole number. The species changed are\n"
-      "listed on stderr; the result is validated and written atomically; a text\n"
-      "file keeps its comments.");
-  flags.AddString("o", "OUT", &output, "write the edited network here");
-  flags.AddString("output", "OUT", &output, "the same as -o");
-  flags.AddBool("in-place", &in_place, "overwrite FILE (atomically)");
-  std::vector<std::string> args;
-  bool help = false;
-  if (Status s = flags.Parse(argc, argv, 3, &args, &help); !s.ok()) {
-    PrintError("net overexpress: " + s.message());
-    return 2;
+  EditCommand edit;
+  if (int rc = ParseEditCommand(
+          "overexpress", "grnsim net overexpress FILE GENE FACTOR (-o OUT | --in-place)",
+          "Multiplies the copy number of GENE by FACTOR (> 0). A gene written as\n"
+          "promoter states (G_off, G_on) has its copies in a conservation law\n"
+          "(G_off + G_on = 2): the initial count of every species of each law that\n"
+          "contains GENE is multiplied, so the total becomes FACTOR times larger and\n"
+          "stays so; a GENE in no law (e.g. constant) has only its own count\n"
+          "multiplied. Every new count must be a whole number. The species changed are\n"
+          "listed on stderr; the result is validated and written atomically; a text\n"
+          "file keeps its comments.",
+          3, 3, "FILE GENE FACTOR", argc, argv, &edit);
+      rc >= 0) {
+    return rc;
   }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
-  if (args.size() != 3) {
-    PrintError("net overexpress: expected FILE GENE FACTOR (see grnsim net overexpress --help)");
-    return 2;
-  }
-  if (in_place == !output.empty()) {
-    PrintError("net overexpress: give exactly one of -o OUT and --in-place");
-    return 2;
-  }
-  const std::string &input = args[0], &gene = args[1];
+  const std::vector<std::string>& args = edit.args;
+  const std::string& input = edit.input;
+  const std::string& output = edit.output;
+  const std::string& gene = args[1];
   char* end = nullptr;
   const double factor = std::strtod(args[2].c_str(), &end);
   if (args[2].empty() || *end != '\0' || !std::isfinite(factor) || factor <= 0) {
     PrintError("net overexpress: FACTOR '" + args[2] + "' is not a number > 0");
-    return 2;
-  }
-  if (in_place) output = input;
-  if (IsSbmlPath(output)) {
-    PrintError("net overexpress: " + output +
-               ": writing SBML is not supported (write .textproto or .binpb)");
     return 2;
   }
   NetworkFile file;
@@ -193,8 +151,8 @@ int RunNetOverexpress(int argc, char** argv) {
     total_before += sp->initial_count();
     const double count = sp->initial_count() * factor;
     if (count != std::floor(count) || count >= 9007199254740992.0) {
-      PrintError("net overexpress: species '" + sp->name() + "': " +
-                 FormatNumber(sp->initial_count()) + " x " + args[2] +
+      PrintError("net overexpress: species '" + sp->name() +
+                 "': " + FormatNumber(sp->initial_count()) + " x " + args[2] +
                  " is not a whole number of molecules below 2^53");
       return 2;
     }

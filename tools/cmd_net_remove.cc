@@ -45,43 +45,22 @@ void RemoveNamed(google::protobuf::RepeatedPtrField<T>* elements, const char* fi
 }  // namespace
 
 int RunNetRemove(int argc, char** argv) {
-  std::string output;
-  bool in_place = false;
-  FlagParser flags(
-      "grnsim net remove FILE NAME... (-o OUT | --in-place)",
-      "Removes the species, parameters, reactions and events named. Whatever still\n"
-      "refers to a removed name (a reaction using a removed species, a rate using a\n"
-      "removed parameter) is listed and nothing is written: remove the dependants\n"
-      "in the same call. The result is validated, then written atomically; a text\n"
-      "file keeps its comments and layout (comment lines above a removed element\n"
-      "stay).");
-  flags.AddString("o", "OUT", &output, "write the edited network here");
-  flags.AddString("output", "OUT", &output, "the same as -o");
-  flags.AddBool("in-place", &in_place, "overwrite FILE (atomically)");
-  std::vector<std::string> args;
-  bool help = false;
-  if (Status s = flags.Parse(argc, argv, 3, &args, &help); !s.ok()) {
-    PrintError("net remove: " + s.message());
-    return 2;
+  EditCommand edit;
+  if (int rc = ParseEditCommand(
+          "remove", "grnsim net remove FILE NAME... (-o OUT | --in-place)",
+          "Removes the species, parameters, reactions and events named. Whatever still\n"
+          "refers to a removed name (a reaction using a removed species, a rate using a\n"
+          "removed parameter) is listed and nothing is written: remove the dependants\n"
+          "in the same call. The result is validated, then written atomically; a text\n"
+          "file keeps its comments and layout (comment lines above a removed element\n"
+          "stay).",
+          2, 0, "FILE and at least one NAME", argc, argv, &edit);
+      rc >= 0) {
+    return rc;
   }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
-  if (args.size() < 2) {
-    PrintError("net remove: expected FILE and at least one NAME (see grnsim net remove --help)");
-    return 2;
-  }
-  if (in_place == !output.empty()) {
-    PrintError("net remove: give exactly one of -o OUT and --in-place");
-    return 2;
-  }
-  const std::string& input = args[0];
-  if (in_place) output = input;
-  if (IsSbmlPath(output)) {
-    PrintError("net remove: " + output + ": writing SBML is not supported (write .textproto or .binpb)");
-    return 2;
-  }
+  const std::vector<std::string>& args = edit.args;
+  const std::string& input = edit.input;
+  const std::string& output = edit.output;
   NetworkFile file;
   if (int rc = LoadValidNetwork("remove", input, &file); rc != 0) return rc;
   grnsim::v1::Network edited = file.network;
@@ -98,8 +77,10 @@ int RunNetRemove(int argc, char** argv) {
   }
   if (Status s = ValidateNetworkFile(NetworkFile{edited, std::make_shared<FileOnly>(input)});
       !s.ok()) {
-    PrintError("net remove: the network would not be valid (remove what still refers to the "
-               "removed names too); nothing written:\n" + s.message());
+    PrintError(
+        "net remove: the network would not be valid (remove what still refers to the "
+        "removed names too); nothing written:\n" +
+        s.message());
     return 2;
   }
   return WriteEditedNetwork("remove", input, output, file, edited, edits);

@@ -40,9 +40,9 @@ std::string RenameInExpression(const std::string& text, const std::string& from,
     const char c = text[i];
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
       std::size_t j = i;
-      while (j < text.size() && (ident(text[j]) || text[j] == '.' ||
-                                 ((text[j] == '+' || text[j] == '-') &&
-                                  (text[j - 1] == 'e' || text[j - 1] == 'E'))))
+      while (j < text.size() &&
+             (ident(text[j]) || text[j] == '.' ||
+              ((text[j] == '+' || text[j] == '-') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
         ++j;
       out.append(text, i, j - i);
       i = j;
@@ -112,8 +112,10 @@ void VisitNames(Network* net, const Visitor& visit) {
     visit({{"event", i}, {"name", -1}}, e->mutable_name(), false);
     if (e->has_when()) visit({{"event", i}, {"when", -1}}, e->mutable_when(), true);
     for (int a = 0; a < e->assign_size(); ++a) {
-      visit({{"event", i}, {"assign", a}, {"target", -1}}, e->mutable_assign(a)->mutable_target(), false);
-      visit({{"event", i}, {"assign", a}, {"value", -1}}, e->mutable_assign(a)->mutable_value(), true);
+      visit({{"event", i}, {"assign", a}, {"target", -1}}, e->mutable_assign(a)->mutable_target(),
+            false);
+      visit({{"event", i}, {"assign", a}, {"value", -1}}, e->mutable_assign(a)->mutable_value(),
+            true);
     }
   }
   for (int i = 0; i < net->assignment_rule_size(); ++i) {
@@ -131,42 +133,22 @@ void VisitNames(Network* net, const Visitor& visit) {
 }  // namespace
 
 int RunNetRename(int argc, char** argv) {
-  std::string output;
-  bool in_place = false;
-  FlagParser flags(
-      "grnsim net rename FILE OLD NEW (-o OUT | --in-place)",
-      "Renames the species, parameter, reaction or event OLD to NEW (an identifier\n"
-      "not yet used) and updates every reference: reaction terms, modifiers,\n"
-      "k_param and n_param, event targets, rule and initial-assignment variables,\n"
-      "and OLD as a whole word in every expression. The result is validated, then\n"
-      "written atomically; a text file keeps its comments and layout.");
-  flags.AddString("o", "OUT", &output, "write the edited network here");
-  flags.AddString("output", "OUT", &output, "the same as -o");
-  flags.AddBool("in-place", &in_place, "overwrite FILE (atomically)");
-  std::vector<std::string> args;
-  bool help = false;
-  if (Status s = flags.Parse(argc, argv, 3, &args, &help); !s.ok()) {
-    PrintError("net rename: " + s.message());
-    return 2;
+  EditCommand edit;
+  if (int rc = ParseEditCommand(
+          "rename", "grnsim net rename FILE OLD NEW (-o OUT | --in-place)",
+          "Renames the species, parameter, reaction or event OLD to NEW (an identifier\n"
+          "not yet used) and updates every reference: reaction terms, modifiers,\n"
+          "k_param and n_param, event targets, rule and initial-assignment variables,\n"
+          "and OLD as a whole word in every expression. The result is validated, then\n"
+          "written atomically; a text file keeps its comments and layout.",
+          3, 3, "FILE OLD NEW", argc, argv, &edit);
+      rc >= 0) {
+    return rc;
   }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
-  if (args.size() != 3) {
-    PrintError("net rename: expected FILE OLD NEW (see grnsim net rename --help)");
-    return 2;
-  }
-  if (in_place == !output.empty()) {
-    PrintError("net rename: give exactly one of -o OUT and --in-place");
-    return 2;
-  }
-  const std::string &input = args[0], &from = args[1], &to = args[2];
-  if (in_place) output = input;
-  if (IsSbmlPath(output)) {
-    PrintError("net rename: " + output + ": writing SBML is not supported (write .textproto or .binpb)");
-    return 2;
-  }
+  const std::vector<std::string>& args = edit.args;
+  const std::string& input = edit.input;
+  const std::string& output = edit.output;
+  const std::string &from = args[1], &to = args[2];
   if (!IsIdentifier(to)) {
     PrintError("net rename: new name '" + to + "' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
     return 2;
@@ -180,8 +162,8 @@ int RunNetRename(int argc, char** argv) {
     const bool is_definition = path.size() == 2 && path.back().first == "name";
     if (is_definition && *value == from) defined = true;
     if (is_definition && *value == to) taken = true;
-    const std::string renamed = expression ? RenameInExpression(*value, from, to)
-                                           : (*value == from ? to : *value);
+    const std::string renamed =
+        expression ? RenameInExpression(*value, from, to) : (*value == from ? to : *value);
     if (renamed == *value) return;
     *value = renamed;
     edits.push_back({path, Quote(renamed)});

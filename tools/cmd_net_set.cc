@@ -20,43 +20,22 @@
 
 namespace grn::cli {
 int RunNetSet(int argc, char** argv) {
-  std::string output;
-  bool in_place = false;
-  FlagParser flags(
-      "grnsim net set FILE NAME=VALUE... (-o OUT | --in-place)",
-      "Sets the value of parameter NAME, or the initial count of species NAME, to\n"
-      "VALUE (a number; a count must be a whole number >= 0). The result is\n"
-      "validated before it is written, atomically, to OUT (.textproto or .binpb) or\n"
-      "over FILE. Editing a text file into a text file keeps every comment and all\n"
-      "layout: only the edited values change (a value written nowhere, such as an\n"
-      "initial count of 0 left out, is added after the element's name).");
-  flags.AddString("o", "OUT", &output, "write the edited network here");
-  flags.AddString("output", "OUT", &output, "the same as -o");
-  flags.AddBool("in-place", &in_place, "overwrite FILE (atomically)");
-  std::vector<std::string> args;
-  bool help = false;
-  if (Status s = flags.Parse(argc, argv, 3, &args, &help); !s.ok()) {
-    PrintError("net set: " + s.message());
-    return 2;
+  EditCommand edit;
+  if (int rc = ParseEditCommand(
+          "set", "grnsim net set FILE NAME=VALUE... (-o OUT | --in-place)",
+          "Sets the value of parameter NAME, or the initial count of species NAME, to\n"
+          "VALUE (a number; a count must be a whole number >= 0). The result is\n"
+          "validated before it is written, atomically, to OUT (.textproto or .binpb) or\n"
+          "over FILE. Editing a text file into a text file keeps every comment and all\n"
+          "layout: only the edited values change (a value written nowhere, such as an\n"
+          "initial count of 0 left out, is added after the element's name).",
+          2, 0, "FILE and at least one NAME=VALUE", argc, argv, &edit);
+      rc >= 0) {
+    return rc;
   }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
-  if (args.size() < 2) {
-    PrintError("net set: expected FILE and at least one NAME=VALUE (see grnsim net set --help)");
-    return 2;
-  }
-  if (in_place == !output.empty()) {
-    PrintError("net set: give exactly one of -o OUT and --in-place");
-    return 2;
-  }
-  const std::string& input = args[0];
-  if (in_place) output = input;
-  if (IsSbmlPath(output)) {
-    PrintError("net set: " + output + ": writing SBML is not supported (write .textproto or .binpb)");
-    return 2;
-  }
+  const std::vector<std::string>& args = edit.args;
+  const std::string& input = edit.input;
+  const std::string& output = edit.output;
   NetworkFile file;
   if (int rc = LoadValidNetwork("set", input, &file); rc != 0) return rc;
 
