@@ -7,11 +7,13 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "engine/io/atomic_file.h"
+#include "engine/io/compose_io.h"
 #include "engine/io/sbml_import.h"
 #include "tools/commands.h"
 #include "tools/flags.h"
@@ -39,8 +41,17 @@ constexpr const char* kNetUsage =
     "                          --in-place); comments and layout are kept\n"
     "  rename FILE OLD NEW     rename a species, parameter, reaction or event and every\n"
     "                          reference to it (-o OUT or --in-place)\n"
+    "  add-species FILE NAME   add a species (--count, --role, --constant; -o OUT or\n"
+    "                          --in-place); comments and layout are kept\n"
+    "  add-reaction FILE NAME  add a reaction: --reactants \"A + 2 B\" --products C and\n"
+    "                          --k, --k-param or --propensity, with --hill-activation,\n"
+    "                          --hill-repression, --mm modifiers\n"
     "  remove FILE NAME...     remove species, parameters, reactions, events\n"
     "  knockout FILE SPECIES...  set gene copies to 0, checking they stay 0\n"
+    "  merge A B [C...] -o OUT  merge networks by name into one flattened network,\n"
+    "                          refusing conflicting definitions (all listed)\n"
+    "  apply NET SCENARIO...   apply scenario overlays (set, scale, additions) and write\n"
+    "                          the result (-o OUT or --in-place)\n"
     "  overexpress FILE GENE FACTOR  multiply a gene's copy number (all its promoter\n"
     "                          states) by FACTOR\n"
     "\n"
@@ -87,7 +98,7 @@ int RunShowImpl(int argc, char** argv) {
     return 2;
   }
   NetworkFile file;
-  if (int rc = LoadValidNetwork("show", files[0], &file); rc != 0) return rc;
+  if (int rc = LoadValidNetwork("show", files[0], &file, true); rc != 0) return rc;
   const Network& net = file.network;
   std::string out = "network " + net.name() + " (time unit " +
                     Network::TimeUnit_Name(net.time_unit()) + ")\n";
@@ -193,8 +204,10 @@ int ParseEditCommand(const std::string& command, const std::string& usage,
   return -1;
 }
 
-int LoadValidNetwork(const std::string& command, const std::string& path, NetworkFile* file) {
-  StatusOr<NetworkFile> read = ReadNetworkFile(path);
+int LoadValidNetwork(const std::string& command, const std::string& path, NetworkFile* file,
+                     bool resolve_includes) {
+  StatusOr<NetworkFile> read =
+      resolve_includes ? ReadComposedNetworkFile(path) : ReadNetworkFile(path);
   Status status = read.status();
   if (status.ok()) status = ValidateNetworkFile(*read);
   if (!status.ok()) {
@@ -217,14 +230,49 @@ int LoadValidNetwork(const std::string& command, const std::string& path, Networ
   return 0;
 }
 
+namespace {
+
+// Include paths are relative to the file that holds them: written to another
+// folder, they must be rewritten to point at the same modules.
+void RebaseIncludes(const std::string& input, const std::string& output, Network* edited,
+                    std::vector<TextFieldEdit>* edits) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(input)).parent_path(), ec);
+  const fs::path to = fs::weakly_canonical(fs::absolute(fs::path(output)).parent_path(), ec);
+  if (ec || from == to) return;
+  for (int i = 0; i < edited->include_size(); ++i) {
+    const fs::path old_path(edited->include(i).path());
+    if (old_path.is_absolute()) continue;
+    const fs::path rebased = fs::relative(from / old_path, to, ec);
+    if (ec || rebased.empty()) continue;
+    const std::string text = rebased.generic_string();
+    edited->mutable_include(i)->set_path(text);
+    std::string token = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') token += '\\';
+      token += c;
+    }
+    token += '"';
+    edits->push_back({{{"include", i}, {"path", -1}}, token});
+  }
+}
+
+}  // namespace
+
 int WriteEditedNetwork(const std::string& command, const std::string& input,
-                       const std::string& output, const NetworkFile& file, const Network& edited,
-                       const std::vector<TextFieldEdit>& edits) {
-  if (Status s = ValidateNetworkFile(NetworkFile{edited, file.source}); !s.ok()) {
+                       const std::string& output, const NetworkFile& file,
+                       const Network& edited_as_given,
+                       const std::vector<TextFieldEdit>& edits_as_given) {
+  // Validated where it was read, so includes resolve as written.
+  if (Status s = ValidateNetworkFile(NetworkFile{edited_as_given, file.source}); !s.ok()) {
     PrintError("net " + command + ": the edited network is not valid; nothing written:\n" +
                s.message());
     return 2;
   }
+  Network edited = edited_as_given;
+  std::vector<TextFieldEdit> edits = edits_as_given;
+  RebaseIncludes(input, output, &edited, &edits);
   Status status;
   if (IsTextNetworkPath(input) && IsTextNetworkPath(output)) {
     std::ifstream in(input, std::ios::binary);
@@ -275,6 +323,14 @@ std::string RateLaw(const Reaction& r) {
   return out;
 }
 
+// tools/cmd_net_add.cc
+int RunNetAddSpecies(int argc, char** argv);
+int RunNetAddReaction(int argc, char** argv);
+
+// tools/cmd_net_merge.cc, tools/cmd_net_apply.cc
+int RunNetMerge(int argc, char** argv);
+int RunNetApply(int argc, char** argv);
+
 int RunNet(int argc, char** argv) {
   if (argc < 3) {
     std::fputs(kNetUsage, stderr);
@@ -291,7 +347,11 @@ int RunNet(int argc, char** argv) {
   if (command == "diff") return RunNetDiff(argc, argv);
   if (command == "set") return RunNetSet(argc, argv);
   if (command == "rename") return RunNetRename(argc, argv);
+  if (command == "add-species") return RunNetAddSpecies(argc, argv);
+  if (command == "add-reaction") return RunNetAddReaction(argc, argv);
   if (command == "remove") return RunNetRemove(argc, argv);
+  if (command == "merge") return RunNetMerge(argc, argv);
+  if (command == "apply") return RunNetApply(argc, argv);
   if (command == "knockout") return RunNetKnockout(argc, argv);
   if (command == "overexpress") return RunNetOverexpress(argc, argv);
   PrintError("unknown command 'net " + command + "' (see grnsim net --help)");

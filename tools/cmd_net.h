@@ -47,7 +47,11 @@ int ParseEditCommand(const std::string& command, const std::string& usage,
 // Reads and validates `path`. On failure prints every problem (prefixed
 // "net <command>: " when the message does not already name the file) and
 // returns the exit code (2 for bad input, 1 for I/O); 0 on success.
-int LoadValidNetwork(const std::string& command, const std::string& path, NetworkFile* file);
+// With `resolve_includes`, the network is composed first (its includes
+// merged in), for commands that look at the whole network (show, lint, graph,
+// diff); editing commands work on the file as written.
+int LoadValidNetwork(const std::string& command, const std::string& path, NetworkFile* file,
+                     bool resolve_includes = false);
 
 // Validates `edited` (problems located in `file`, whose lines the edits do
 // not move) and writes it atomically to `output`. Text to text: `edits`

@@ -146,8 +146,8 @@ int RunNetDiff(int argc, char** argv) {
     return 2;
   }
   NetworkFile a, b;
-  if (int rc = LoadValidNetwork("diff", files[0], &a); rc != 0) return 2;
-  if (int rc = LoadValidNetwork("diff", files[1], &b); rc != 0) return 2;
+  if (int rc = LoadValidNetwork("diff", files[0], &a, true); rc != 0) return 2;
+  if (int rc = LoadValidNetwork("diff", files[1], &b, true); rc != 0) return 2;
   const Network& x = a.network;
   const Network& y = b.network;
   Differ d;

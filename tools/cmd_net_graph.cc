@@ -146,7 +146,7 @@ int RunNetGraph(int argc, char** argv) {
     }
   }
   NetworkFile file;
-  if (int rc = LoadValidNetwork("graph", files[0], &file); rc != 0) return rc;
+  if (int rc = LoadValidNetwork("graph", files[0], &file, true); rc != 0) return rc;
   std::string text = NetworkToDot(file.network);
   if (svg) {
     StatusOr<std::string> rendered = RenderSvg(dot_program, text);

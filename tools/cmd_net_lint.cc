@@ -47,7 +47,7 @@ int RunNetLint(int argc, char** argv) {
   int exit_code = 0;
   for (const std::string& path : files) {
     NetworkFile file;
-    if (int rc = LoadValidNetwork("lint", path, &file); rc != 0) {
+    if (int rc = LoadValidNetwork("lint", path, &file, true); rc != 0) {
       exit_code = std::max(exit_code, rc == 1 ? 1 : 2);
       continue;
     }

@@ -23,6 +23,8 @@ class FileOnly : public SourceMap {
  public:
   explicit FileOnly(std::string path) : path_(std::move(path)) {}
   std::string Locate(const FieldPath&) const override { return path_; }
+  // Includes resolve relative to this file, not to the working directory.
+  std::string path() const override { return path_; }
 
  private:
   std::string path_;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "engine/io/compose_io.h"
 #include "engine/io/sbml_import.h"
 #include "engine/io/text_edit.h"
 #include "tools/cmd_net.h"
@@ -19,6 +20,30 @@
 #include "tools/flags.h"
 
 namespace grn::cli {
+namespace {
+
+// When `name` lives in a module `network` includes, says where, and how to
+// change it without editing the shared module.
+std::string DefinedInModuleHint(const std::string& input, const grnsim::v1::Network& network,
+                                const std::string& name) {
+  if (network.include_size() == 0) return "";
+  StatusOr<NetworkFile> composed = ReadComposedNetworkFile(input);
+  if (!composed.ok()) return "";
+  auto hint = [&](const FieldPath& where) {
+    return " in this file; it is defined in an included module (" +
+           composed->source->Locate(where) +
+           "): edit that module, or change it for this network with a scenario "
+           "(grnsim net apply / --scenario)";
+  };
+  for (int p = 0; p < composed->network.parameter_size(); ++p)
+    if (composed->network.parameter(p).name() == name) return hint({{"parameter", p}});
+  for (int s = 0; s < composed->network.species_size(); ++s)
+    if (composed->network.species(s).name() == name) return hint({{"species", s}});
+  return "";
+}
+
+}  // namespace
+
 int RunNetSet(int argc, char** argv) {
   EditCommand edit;
   if (int rc = ParseEditCommand(
@@ -81,7 +106,8 @@ int RunNetSet(int argc, char** argv) {
       edited.mutable_species(species)->set_initial_count(value);
       edits.push_back({{{"species", species}, {"initial_count", -1}}, FormatNumberToken(value)});
     } else {
-      PrintError("net set: " + input + ": no parameter or species named '" + name + "'");
+      PrintError("net set: " + input + ": no parameter or species named '" + name + "'" +
+                 DefinedInModuleHint(input, file.network, name));
       return 2;
     }
   }

@@ -13,6 +13,7 @@ namespace grn::cli {
 extern std::atomic<bool> g_interrupted;
 
 int RunSimulate(int argc, char** argv);
+int RunPopulation(int argc, char** argv);  // tools/cmd_population.cc
 int RunValidate(int argc, char** argv);
 int RunConvert(int argc, char** argv);
 int RunNet(int argc, char** argv);  // grnsim net <command>: tools/cmd_net.cc

@@ -18,6 +18,14 @@ void FlagParser::AddString(const std::string& name, const std::string& value_nam
                     }});
 }
 
+void FlagParser::AddStringList(const std::string& name, const std::string& value_name,
+                               std::vector<std::string>* out, const std::string& help) {
+  flags_.push_back({name, value_name, help, true, [out](const std::string& v) {
+                      out->push_back(v);
+                      return Status::OK();
+                    }});
+}
+
 void FlagParser::AddDouble(const std::string& name, double* out, const std::string& help) {
   flags_.push_back({name, "X", help, true, [name, out](const std::string& v) {
                       char* end = nullptr;

@@ -21,6 +21,9 @@ class FlagParser {
 
   void AddString(const std::string& name, const std::string& value_name, std::string* out,
                  const std::string& help);
+  // A flag that may repeat: each occurrence appends its value, in order.
+  void AddStringList(const std::string& name, const std::string& value_name,
+                     std::vector<std::string>* out, const std::string& help);
   void AddDouble(const std::string& name, double* out, const std::string& help);
   void AddUint(const std::string& name, std::uint64_t* out, const std::string& help,
                bool* was_set = nullptr);

@@ -14,10 +14,13 @@ GRN_BUILD_DIR="${GRN_BUILD_DIR:-${GRN_ROOT}/build}"
 
 # Everything needed to configure, build, test and benchmark (Debian bookworm names).
 # clang-14 and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build the
-# fuzz targets in tests/fuzz/ (GRN_FUZZ=ON).
+# fuzz targets in tests/fuzz/ (GRN_FUZZ=ON). Open MPI (libopenmpi-dev,
+# openmpi-bin) spreads ensembles over ranks (GRN_MPI, the mpi ctest label).
+# gnuplot-nox draws `grnsim population --plot`.
 GRN_PACKAGES=(cmake g++ make libprotobuf-dev protobuf-compiler libboost-graph-dev
   libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev
-  clang-14 libclang-rt-14-dev graphviz)
+  clang-14 libclang-rt-14-dev graphviz libopenmpi-dev openmpi-bin
+  gnuplot-nox)
 
 grn_say() { printf '%s\n' "== $*"; }
 grn_err() { printf '%s\n' "error: $*" >&2; }

@@ -33,6 +33,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  simulate FILE   simulate a network file (.textproto or .binpb): one trajectory,\n"
     "                  or ensemble mean and sd over --runs\n"
+    "  population FILE simulate a cell population running the network: fate fractions\n"
+    "                  and the osteo:adipo ratio over days, with bootstrap intervals\n"
     "  validate FILE   check network files and list every problem found\n"
     "  convert IN -o OUT  convert a network file (also SBML .xml) to .textproto or .binpb\n"
     "  net COMMAND     inspect and edit network files: show, lint, graph, diff, set,\n"
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "simulate") return RunSimulate(argc, argv);
+  if (command == "population") return RunPopulation(argc, argv);
   if (command == "validate") return RunValidate(argc, argv);
   if (command == "convert") return RunConvert(argc, argv);
   if (command == "net") return RunNet(argc, argv);

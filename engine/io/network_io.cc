@@ -20,6 +20,8 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/bng_import.h"
+#include "engine/io/compose_io.h"
 #include "engine/io/sbml_import.h"
 
 namespace grn {
@@ -34,13 +36,13 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-StatusOr<Format> FormatOf(const std::string& path) {
+StatusOr<Format> FormatOf(const std::string& path, const std::string& what = "network") {
   for (const char* ext : {".textproto", ".txtpb", ".pbtxt"})
     if (EndsWith(path, ext)) return Format::kText;
   for (const char* ext : {".binpb", ".pb"})
     if (EndsWith(path, ext)) return Format::kBinary;
-  return InvalidArgumentError(path +
-                              ": unknown network file type (expected a .textproto or .binpb file)");
+  return InvalidArgumentError(path + ": unknown " + what +
+                              " file type (expected a .textproto or .binpb file)");
 }
 
 // protobuf logs some parse problems to stderr itself; our errors say it all.
@@ -156,11 +158,13 @@ class CollectErrors : public pb::io::ErrorCollector {
 
 class TextSourceMap : public SourceMap {
  public:
-  explicit TextSourceMap(std::string path) : path_(std::move(path)) {}
+  TextSourceMap(std::string path, const pb::Descriptor* root)
+      : path_(std::move(path)), root_(root) {}
   pb::TextFormat::ParseInfoTree* tree() { return &tree_; }
+  std::string path() const override { return path_; }
 
   std::string Locate(const FieldPath& where) const override {
-    const pb::Descriptor* type = Network::descriptor();
+    const pb::Descriptor* type = root_;
     const pb::TextFormat::ParseInfoTree* tree = &tree_;
     pb::TextFormat::ParseLocation best;  // line -1: unknown
     for (const auto& [name, index] : where) {
@@ -179,6 +183,7 @@ class TextSourceMap : public SourceMap {
 
  private:
   std::string path_;
+  const pb::Descriptor* root_;
   pb::TextFormat::ParseInfoTree tree_;
 };
 
@@ -186,6 +191,7 @@ class BinarySourceMap : public SourceMap {
  public:
   explicit BinarySourceMap(std::string path) : path_(std::move(path)) {}
   std::string Locate(const FieldPath&) const override { return path_; }
+  std::string path() const override { return path_; }
 
  private:
   std::string path_;
@@ -208,57 +214,88 @@ Status CheckFileSize(const std::string& path) {
                               "check that this is the right file");
 }
 
-}  // namespace
-
-StatusOr<NetworkFile> ReadNetworkFile(const std::string& path) {
-  SilenceProtobufLogging();
-  GRN_RETURN_IF_ERROR(CheckFileSize(path));
-  if (IsSbmlPath(path)) {  // SBML (.xml, .sbml): imported; locations name the file only
-    GRN_ASSIGN_OR_RETURN(Network network, ImportSbml(path));
-    return NetworkFile{std::move(network), std::make_shared<BinarySourceMap>(path)};
-  }
-  GRN_ASSIGN_OR_RETURN(Format format, FormatOf(path));
+// The text or binary reading behind ReadNetworkFile and ReadMessageFile.
+StatusOr<std::shared_ptr<const SourceMap>> ReadMessage(const std::string& path,
+                                                       pb::Message* message,
+                                                       const std::string& what,
+                                                       const std::string& expected_fields) {
+  GRN_ASSIGN_OR_RETURN(Format format, FormatOf(path, what));
   GRN_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
-  NetworkFile file;
   if (format == Format::kBinary) {
-    if (!file.network.ParseFromString(data)) {
-      return InvalidArgumentError(path +
-                                  ": not a valid binary network (.binpb): the data is truncated, "
-                                  "corrupt, or not a grnsim.v1.Network");
+    if (!message->ParseFromString(data)) {
+      return InvalidArgumentError(path + ": not a valid binary " + what +
+                                  " (.binpb): the data is truncated, corrupt, or not a " +
+                                  message->GetDescriptor()->full_name());
     }
-    file.source = std::make_shared<BinarySourceMap>(path);
-    return file;
+    return std::shared_ptr<const SourceMap>(std::make_shared<BinarySourceMap>(path));
   }
   if (IsBlank(data)) {
-    return InvalidArgumentError(path + ":1:1: empty network file: expected fields such as "
-                                       "name, time_unit, species and reaction");
+    return InvalidArgumentError(path + ":1:1: empty " + what + " file: expected fields such as " +
+                                expected_fields);
   }
   if (const std::size_t bad = FindInvalidUtf8(data); bad != std::string::npos) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(data[bad]));
     return InvalidArgumentError(path + ":" + LineCol(data, bad) + ": invalid UTF-8 (byte " + byte +
-                                "): text network files must be UTF-8");
+                                "): text " + what + " files must be UTF-8");
   }
-  auto source = std::make_shared<TextSourceMap>(path);
+  auto source = std::make_shared<TextSourceMap>(path, message->GetDescriptor());
   CollectErrors errors(path, data);
   pb::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(source->tree());
-  if (!parser.ParseFromString(data, &file.network)) {
-    std::string message;
+  if (!parser.ParseFromString(data, message)) {
+    std::string text;
     for (const std::string& e : errors.errors()) {
-      if (!message.empty()) message += '\n';
-      message += e;
+      if (!text.empty()) text += '\n';
+      text += e;
     }
-    if (message.empty()) message = path + ": cannot parse network file";
-    return InvalidArgumentError(message);
+    if (text.empty()) text = path + ": cannot parse " + what + " file";
+    return InvalidArgumentError(text);
   }
-  file.source = std::move(source);
+  return std::shared_ptr<const SourceMap>(std::move(source));
+}
+
+}  // namespace
+
+StatusOr<NetworkFile> ReadNetworkFile(const std::string& path) {
+  SilenceProtobufLogging();
+  GRN_RETURN_IF_ERROR(CheckFileSize(path));
+  if (IsBngPath(path)) return ImportBng(path);  // BioNetGen .net: located by line
+  if (IsSbmlPath(path)) {  // SBML (.xml, .sbml): imported; locations name the file only
+    GRN_ASSIGN_OR_RETURN(Network network, ImportSbml(path));
+    return NetworkFile{std::move(network), std::make_shared<BinarySourceMap>(path)};
+  }
+  NetworkFile file;
+  GRN_ASSIGN_OR_RETURN(file.source, ReadMessage(path, &file.network, "network",
+                                                "name, time_unit, species and reaction"));
   return file;
 }
 
+StatusOr<std::shared_ptr<const SourceMap>> ReadMessageFile(const std::string& path,
+                                                           pb::Message* message,
+                                                           const std::string& what) {
+  SilenceProtobufLogging();
+  GRN_RETURN_IF_ERROR(CheckFileSize(path));
+  std::string fields;
+  const pb::Descriptor* type = message->GetDescriptor();
+  for (int i = 0; i < type->field_count(); ++i) {
+    if (i > 0) fields += i + 1 == type->field_count() ? " and " : ", ";
+    fields += type->field(i)->name();
+  }
+  return ReadMessage(path, message, what, fields);
+}
+
 Status ValidateNetworkFile(const NetworkFile& file) {
-  const std::vector<Diagnostic> problems = Validate(file.network);
+  return ValidateNetworkFile(file, ValidateOptions{.allow_external = true});
+}
+
+Status ValidateNetworkFile(const NetworkFile& file, const ValidateOptions& options) {
+  if (file.network.include_size() > 0) {
+    GRN_ASSIGN_OR_RETURN(NetworkFile composed, ComposeNetworkFile(file));
+    return ValidateNetworkFile(composed, options);
+  }
+  const std::vector<Diagnostic> problems = Validate(file.network, options);
   if (problems.empty()) return Status::OK();
   std::string message;
   for (const Diagnostic& d : problems) {
@@ -270,10 +307,14 @@ Status ValidateNetworkFile(const NetworkFile& file) {
   return InvalidArgumentError(message);
 }
 
-StatusOr<CompiledModel> LoadModel(const std::string& path) {
+StatusOr<CompiledModel> LoadModel(const std::string& path) { return LoadModel(path, {}); }
+
+StatusOr<CompiledModel> LoadModel(const std::string& path,
+                                  const std::vector<std::string>& scenario_paths) {
   GRN_ASSIGN_OR_RETURN(NetworkFile file, ReadNetworkFile(path));
-  GRN_RETURN_IF_ERROR(ValidateNetworkFile(file));
-  return Compile(file.network);
+  GRN_ASSIGN_OR_RETURN(NetworkFile composed, ComposeNetworkFile(std::move(file), scenario_paths));
+  GRN_RETURN_IF_ERROR(ValidateNetworkFile(composed, ValidateOptions{}));  // nothing external
+  return Compile(composed.network);
 }
 
 Status WriteNetworkFile(const std::string& path, const Network& network) {

@@ -405,7 +405,28 @@ StatusOr<CompiledModel> Compile(const Network& net) {
     m.stoich_begin_.push_back(static_cast<std::uint32_t>(m.stoich_species_.size()));
   }
 
-  m.dependents_ = BuildDependencies(m.species_names_.size(), reads, changes);
+  // Species → readers, and the size the flattened lists would have (an upper
+  // bound: a reaction reading two changed species counts twice).
+  {
+    std::vector<std::vector<std::uint32_t>> readers(m.species_names_.size());
+    for (std::uint32_t r = 0; r < reads.size(); ++r) {
+      std::sort(reads[r].begin(), reads[r].end());
+      reads[r].erase(std::unique(reads[r].begin(), reads[r].end()), reads[r].end());
+      for (std::uint32_t s : reads[r]) readers[s].push_back(r);
+    }
+    std::size_t flat_size = 0;
+    for (const auto& row : changes) {
+      flat_size += 1;
+      for (std::uint32_t s : row) flat_size += readers[s].size();
+    }
+    for (const auto& row : readers) m.readers_.AppendRow(row);
+    m.flat_dependencies_ = flat_size <= kMaxFlatDependencies;
+    if (m.flat_dependencies_) {
+      m.dependents_ = BuildDependencies(m.species_names_.size(), reads, changes);
+    } else {
+      m.dependents_.begin.assign(reads.size() + 1, 0);  // empty rows
+    }
+  }
 
   // Species defined by rules: their value at time 0 is the rule's.
   for (const auto& rule : net.assignment_rule()) {
@@ -426,6 +447,7 @@ StatusOr<CompiledModel> Compile(const Network& net) {
     ce.name = ev.name();
     ce.timed = ev.has_at_time();
     ce.at_time = ev.at_time();
+    ce.period = ce.timed ? ev.period() : 0.0;
     ce.true_before_start = ev.true_before_start();
     std::vector<std::uint32_t> read;
     if (!ce.timed) {

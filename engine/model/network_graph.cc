@@ -409,7 +409,11 @@ Reachability FindReachable(const Network& net) {
   Reachability out;
   std::vector<char>& present = out.species_present;
   present.assign(n, 0);
-  for (int s = 0; s < n; ++s) present[s] = net.species(s).initial_count() > 0 || facts.IsFree(s);
+  // An external species is a module's input, defined (and maybe nonzero)
+  // in the network that includes the module.
+  for (int s = 0; s < n; ++s) {
+    present[s] = net.species(s).initial_count() > 0 || net.species(s).external() || facts.IsFree(s);
+  }
   for (const auto& ia : net.initial_assignment())
     for (int s = 0; s < n; ++s)
       if (net.species(s).name() == ia.variable()) present[s] = 1;
@@ -481,7 +485,8 @@ std::vector<LintFinding> Lint(const Network& net) {
   // Produced / consumed, for species whose count only reactions change.
   for (int s = 0; s < n; ++s) {
     const Species& sp = net.species(s);
-    if (sp.constant() || facts.IsFree(s) || !present[s]) continue;
+    // An external species is produced or consumed by the module defining it.
+    if (sp.constant() || sp.external() || facts.IsFree(s) || !present[s]) continue;
     bool produced = false, consumed = false;
     for (std::size_t r = 0; r < reactions.size(); ++r) {
       if (!fires[r]) continue;
@@ -540,7 +545,29 @@ std::vector<LintFinding> Lint(const Network& net) {
   }
   for (const auto& rule : net.assignment_rule()) use_expression(rule.expression());
   for (const auto& ia : net.initial_assignment()) use_expression(ia.expression());
+  std::set<std::string> ruled;
+  for (const auto& rule : net.assignment_rule()) ruled.insert(rule.variable());
+  // The population layer reads parameters too.
+  for (const auto& fate : net.fate()) use_expression(fate.condition());
+  for (const auto& coupling : net.coupling()) used.insert(coupling.parameter());
+  if (net.has_population()) {
+    const auto& pop = net.population();
+    for (const std::string* text : {&pop.cycle_time(), &pop.death_rate(),
+                                    &pop.senescent_fraction(), &pop.senescence_per_division()}) {
+      if (!text->empty()) use_expression(*text);
+    }
+  }
   for (int i = 0; i < net.parameter_size(); ++i) {
+    // An external parameter is an input the including network defines; a
+    // module need not read every shared input it declares.
+    if (net.parameter(i).external()) continue;
+    if (used.count(net.parameter(i).name()) == 0 && ruled.count(net.parameter(i).name()) > 0) {
+      // A rule that nothing reads computes a readout (a flux, an activity).
+      infos.push_back({LintFinding::kInfo, {{"parameter", i}},
+                       "parameter '" + net.parameter(i).name() +
+                           "' is computed by a rule and read by nothing (a readout)"});
+      continue;
+    }
     if (used.count(net.parameter(i).name()) == 0) {
       warnings.push_back({LintFinding::kWarning, {{"parameter", i}},
                           "parameter '" + net.parameter(i).name() + "' is never used"});
@@ -568,7 +595,16 @@ std::vector<LintFinding> Lint(const Network& net) {
   if (!laws.ok()) {
     infos.push_back({LintFinding::kInfo, {}, laws.status().message()});
   } else {
+    std::set<std::string> external;
+    for (const Species& sp : net.species())
+      if (sp.external()) external.insert(sp.name());
     for (const ConservationLaw& law : *laws) {
+      // Over external species only, a law just says this module leaves them
+      // alone ("BCAT = 0"); the module that defines them decides.
+      if (std::all_of(law.terms.begin(), law.terms.end(),
+                      [&](const auto& term) { return external.count(term.first) > 0; })) {
+        continue;
+      }
       infos.push_back({LintFinding::kInfo, {}, "conservation law: " + FormatConservationLaw(law)});
     }
   }

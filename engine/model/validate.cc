@@ -2,6 +2,7 @@
 #include "engine/model/validate.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <memory>
 #include <map>
@@ -32,9 +33,16 @@ std::string Num(double v) {
   return out.str();
 }
 
+// The shortest decimal that reads back to `v` ("0.1", not 0.10000000000000001).
+std::string Shortest(double v) {
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
 class Validator {
  public:
-  explicit Validator(const Network& net) : net_(net) {}
+  Validator(const Network& net, const ValidateOptions& options) : net_(net), options_(options) {}
 
   std::vector<Diagnostic> Run() {
     names_ = std::make_unique<ModelNames>(net_);
@@ -47,6 +55,13 @@ class Validator {
     if (net_.time_unit() == Network::TIME_UNIT_UNSPECIFIED) {
       Add({{"time_unit", -1}},
           "network has no time_unit (expected time_unit: s, min, h or d)");
+    }
+    // Includes are resolved when a file is read (engine/io); a network that
+    // still has them here was built in code and never composed.
+    for (int i = 0; i < net_.include_size(); ++i) {
+      Add({{"include", i}}, "include '" + net_.include(i).path() +
+                                "' is not resolved: compose the network first (reading it from a "
+                                "file does)");
     }
     if (net_.species_size() == 0) Add({}, "network has no species");
     if (net_.reaction_size() == 0) Add({}, "network has no reactions");
@@ -85,6 +100,10 @@ class Validator {
     const auto& sp = net_.species(i);
     Declare(sp.name(), "species", {{"species", i}, {"name", -1}});
     species_constant_[sp.name()] = sp.constant();
+    if (sp.external()) {
+      CheckExternal({{"species", i}, {"external", -1}}, "species", sp.name());
+      return;  // its count comes from the module that defines it
+    }
     const double x = sp.initial_count();
     const FieldPath at = {{"species", i}, {"initial_count", -1}};
     if (!std::isfinite(x) || x < 0) {
@@ -102,11 +121,36 @@ class Validator {
   void CheckParameter(int i) {
     const auto& p = net_.parameter(i);
     Declare(p.name(), "parameter", {{"parameter", i}, {"name", -1}});
+    parameter_value_[p.name()] = p.value();
+    if (p.external()) {
+      CheckExternal({{"parameter", i}, {"external", -1}}, "parameter", p.name());
+      external_parameters_.insert(p.name());
+      return;  // its value comes from the module that defines it
+    }
     if (!std::isfinite(p.value())) {
       Add({{"parameter", i}, {"value", -1}},
           "parameter '" + p.name() + "': value " + Num(p.value()) + " is not finite");
     }
-    parameter_value_[p.name()] = p.value();
+    if (p.has_range()) {
+      const double lo = p.range().min(), hi = p.range().max();
+      const FieldPath at = {{"parameter", i}, {"range", -1}};
+      if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi) {
+        Add(at, "parameter '" + p.name() + "': range [" + Shortest(lo) + ", " + Shortest(hi) +
+                    "] must be finite with min <= max");
+      } else if (std::isfinite(p.value()) && (p.value() < lo || p.value() > hi)) {
+        Add({{"parameter", i}, {"value", -1}},
+            "parameter '" + p.name() + "': value " + Shortest(p.value()) +
+                " is outside its range [" + Shortest(lo) + ", " + Shortest(hi) + "]");
+      }
+    }
+  }
+
+  // An external declaration is a module's input: another module defines it.
+  void CheckExternal(const FieldPath& at, const std::string& kind, const std::string& name) {
+    if (options_.allow_external) return;
+    Add(at, kind + " '" + name +
+                "' is declared external (an input defined by another module), but no module of "
+                "this network defines it; include a module that does, or define it here");
   }
 
   void DeclareReaction(int i) {
@@ -125,6 +169,7 @@ class Validator {
       }
       return literal;
     }
+    if (external_parameters_.count(param)) return std::nan("");  // no value here to check
     auto it = parameter_value_.find(param);
     if (it == parameter_value_.end()) {
       auto kind = kind_of_.find(param);
@@ -339,7 +384,16 @@ class Validator {
       if (!std::isfinite(ev.at_time()) || ev.at_time() < 0) {
         Add({{"event", i}, {"at_time", -1}}, who + ": at_time " + Num(ev.at_time()) + " must be finite and >= 0");
       }
+      if (ev.period() != 0 && !(std::isfinite(ev.period()) && ev.period() > 0)) {
+        Add({{"event", i}, {"period", -1}},
+            who + ": period " + Num(ev.period()) + " must be finite and > 0 (or left out: once)");
+      }
     } else {
+      if (ev.period() != 0) {
+        Add({{"event", i}, {"period", -1}},
+            who + ": period repeats an at_time event; a `when` event fires each time its "
+                  "condition turns true");
+      }
       const FieldPath at = {{"event", i}, {"when", -1}};
       auto program = names_->CompileText(ev.when());
       if (!program.ok()) {
@@ -364,11 +418,13 @@ class Validator {
   }
 
   const Network& net_;
+  const ValidateOptions options_;
   std::unique_ptr<ModelNames> names_;
   std::vector<Diagnostic> out_;
   std::unordered_map<std::string, std::string> kind_of_;
   std::unordered_map<std::string, bool> species_constant_;
   std::unordered_map<std::string, double> parameter_value_;
+  std::set<std::string> external_parameters_;
 };
 
 }  // namespace
@@ -395,6 +451,9 @@ ModelNames::ModelNames(const Network& net) {
   for (const auto& ev : net.event())
     for (const auto& a : ev.assign()) variable_parameters_.insert(a.target());
   for (const auto& ia : net.initial_assignment()) variable_parameters_.insert(ia.variable());
+  // An external parameter's value is not known here: never fold it in.
+  for (const auto& p : net.parameter())
+    if (p.external()) variable_parameters_.insert(p.name());
 }
 
 NameBinding ModelNames::Resolve(const std::string& name) const {
@@ -446,7 +505,11 @@ StatusOr<ExpressionProgram> ModelNames::CompileText(const std::string& text) con
 }
 
 std::vector<Diagnostic> Validate(const Network& network) {
-  return Validator(network).Run();
+  return Validator(network, ValidateOptions{}).Run();
+}
+
+std::vector<Diagnostic> Validate(const Network& network, const ValidateOptions& options) {
+  return Validator(network, options).Run();
 }
 
 }  // namespace grn

@@ -31,7 +31,16 @@ struct Diagnostic {
   std::string message;  // names the reaction/species/parameter and the value
 };
 
+struct ValidateOptions {
+  // A module (a file other networks include) may declare species and
+  // parameters `external`: the including network defines them. A network that
+  // is compiled and simulated may not, so the default refuses them.
+  bool allow_external = false;
+};
+
 std::vector<Diagnostic> Validate(const grnsim::v1::Network& network);
+std::vector<Diagnostic> Validate(const grnsim::v1::Network& network,
+                                 const ValidateOptions& options);
 
 // True for [A-Za-z_][A-Za-z0-9_]*.
 bool IsIdentifier(const std::string& name);

@@ -2,9 +2,11 @@
 #include "engine/sim/make_stepper.h"
 
 #include "engine/ode/cvode_stepper.h"
+#include "engine/ssa/composition_rejection_selector.h"
 #include "engine/ssa/direct_selector.h"
 #include "engine/ssa/exact_stepper.h"
 #include "engine/ssa/next_reaction_selector.h"
+#include "engine/ssa/rssa_selector.h"
 #include "engine/ssa/tau_leap_stepper.h"
 
 namespace grn {
@@ -13,6 +15,11 @@ const char* MethodName(MethodKind kind) {
   switch (kind) {
     case MethodKind::kDirect: return "direct";
     case MethodKind::kNextReaction: return "nrm";
+    case MethodKind::kCompositionRejection: return "cr";
+    case MethodKind::kRssa: return "rssa";
+    // An identifier (gtest names parameterized tests by it); "rssa-cr" is
+    // accepted too.
+    case MethodKind::kRssaCr: return "rssa_cr";
     case MethodKind::kTauLeap: return "tau";
     case MethodKind::kOde: return "ode";
   }
@@ -22,17 +29,31 @@ const char* MethodName(MethodKind kind) {
 StatusOr<MethodKind> ParseMethod(const std::string& name) {
   if (name == "direct") return MethodKind::kDirect;
   if (name == "nrm" || name == "next-reaction") return MethodKind::kNextReaction;
+  if (name == "cr") return MethodKind::kCompositionRejection;
+  if (name == "rssa") return MethodKind::kRssa;
+  if (name == "rssa_cr" || name == "rssa-cr") return MethodKind::kRssaCr;
   if (name == "tau") return MethodKind::kTauLeap;
   if (name == "ode") return MethodKind::kOde;
-  return InvalidArgumentError("unknown method '" + name + "' (expected auto, direct, nrm, tau or ode)");
+  return InvalidArgumentError("unknown method '" + name + "' (expected auto, direct, nrm, cr, rssa, rssa_cr, tau or ode)");
 }
 
 MethodKind ChooseExactMethod(const CompiledModel& model) {
-  // Direct's linear search costs O(M) per event, NRM's heap O(d log M) with d
-  // the mean dependency count. bench/ssa_bench on generated sparse networks:
-  // equal at 100 reactions (~80 ns/event), NRM 4x faster at 1000.
-  return model.num_reactions() <= kDirectMaxReactions ? MethodKind::kDirect
-                                                      : MethodKind::kNextReaction;
+  // Direct's linear search costs O(M) per event but nothing else: cheapest up
+  // to ~100 reactions (dimer decay 35 ns/event against 42-57 for the others).
+  // Beyond, selection must not grow with M: composition-rejection draws in
+  // O(1), and RSSA-CR also skips most propensity updates, since a firing
+  // only refreshes the bounds of reactions reading a species that left its
+  // interval; that needs laws with monotone bounds (plain mass action, the
+  // others get exact bounds and gain nothing). Measured CPU ns/event
+  // (bench/ssa_bench, bench/large_networks_bench): sparse 1000 reactions
+  // rssa_cr 58, cr 67, nrm 120, direct 505; multisite2 rssa_cr 93, direct
+  // 388; egfr_net rssa_cr 68, nrm 207; fceri_gamma2 rssa_cr 485, cr 1547, nrm
+  // 2079. NRM is never the fastest here, so auto does not pick it.
+  const std::size_t m = model.num_reactions();
+  if (m <= kDirectMaxReactions) return MethodKind::kDirect;
+  std::size_t mass_action = 0;
+  for (ReactionIndex r = 0; r < m; ++r) mass_action += model.kinetics(r).slow ? 0 : 1;
+  return 2 * mass_action >= m ? MethodKind::kRssaCr : MethodKind::kCompositionRejection;
 }
 
 StatusOr<std::unique_ptr<Stepper>> MakeStepper(MethodKind kind,
@@ -58,6 +79,12 @@ StatusOr<std::unique_ptr<Stepper>> MakeStepper(MethodKind kind,
     case MethodKind::kNextReaction:
       return std::unique_ptr<Stepper>(
           std::make_unique<ExactStepper<NextReactionSelector>>(std::move(model), options));
+    case MethodKind::kCompositionRejection:
+      return MakeCompositionRejectionStepper(std::move(model), options);
+    case MethodKind::kRssa:
+      return MakeRssaStepper(std::move(model), options, /*with_cr=*/false);
+    case MethodKind::kRssaCr:
+      return MakeRssaStepper(std::move(model), options, /*with_cr=*/true);
     case MethodKind::kTauLeap:
       return MakeTauLeapStepper(std::move(model), options);
     case MethodKind::kOde:

@@ -12,7 +12,10 @@
 
 namespace grn {
 
-// The exact method `--method auto` uses for this model. Never an approximation.
+// The exact method `--method auto` uses for this model. Never an approximation:
+// direct up to kDirectMaxReactions reactions; above, rssa_cr when at least
+// half the laws are plain mass action (bounds that RSSA can exploit), cr
+// otherwise (see make_stepper.cc for the measurements).
 inline constexpr std::size_t kDirectMaxReactions = 100;
 MethodKind ChooseExactMethod(const CompiledModel& model);
 

@@ -2,6 +2,7 @@
 #include "engine/sim/simulate.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <map>
@@ -13,10 +14,6 @@
 
 namespace grn {
 namespace {
-
-// Runs per block of the ensemble. Fixed (not derived from the thread count) so
-// the merge order, and with it every rounding, is the same for any --threads.
-constexpr std::uint64_t kRunsPerBlock = 16;
 
 // Events at a single instant that keep re-triggering each other beyond this
 // many rounds are a model error (they would fire forever).
@@ -36,13 +33,12 @@ class RunDriver {
     for (std::uint32_t e = 0; e < model.events().size(); ++e) {
       const CompiledEvent& ev = model.events()[e];
       if (ev.timed) {
-        timed_.push_back({ev.at_time, e});
+        timed_start_.push_back({ev.at_time, e, 0});
       } else {
         conditions_.push_back(e);
       }
     }
-    std::stable_sort(timed_.begin(), timed_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::make_heap(timed_start_.begin(), timed_start_.end(), FiresLater);
     before_.resize(model.events().size());
     values_.reserve(16);
   }
@@ -53,12 +49,10 @@ class RunDriver {
     state.t = 0.0;
     state.x = model_.initial_counts();
     state.p = model_.initial_parameters();
-    next_timed_ = 0;
+    timed_ = timed_start_;
     std::vector<std::uint32_t>& fire = fire_;
     fire.clear();
-    while (next_timed_ < timed_.size() && timed_[next_timed_].first <= 0.0) {
-      fire.push_back(timed_[next_timed_++].second);
-    }
+    GRN_RETURN_IF_ERROR(PopTimed(0.0, fire));
     for (std::uint32_t e : conditions_) {
       const CompiledEvent& ev = model_.events()[e];
       if (!ev.true_before_start && Condition(ev, state)) fire.push_back(e);
@@ -69,17 +63,15 @@ class RunDriver {
 
   Status AdvanceTo(double t_out, State& state, Stepper& stepper, Rng& rng) {
     for (;;) {
-      const bool timed = next_timed_ < timed_.size() && timed_[next_timed_].first <= t_out;
-      const double target = timed ? timed_[next_timed_].first : t_out;
+      const bool timed = !timed_.empty() && timed_.front().time <= t_out;
+      const double target = timed ? timed_.front().time : t_out;
       GRN_RETURN_IF_ERROR(stepper.AdvanceTo(target, state, rng));
       fire_.clear();
       if (stepper.stopped_for_events()) {
         const auto triggered = stepper.triggered_events();
         fire_.assign(triggered.begin(), triggered.end());
       } else if (timed) {
-        while (next_timed_ < timed_.size() && timed_[next_timed_].first == target) {
-          fire_.push_back(timed_[next_timed_++].second);
-        }
+        GRN_RETURN_IF_ERROR(PopTimed(target, fire_));
       } else {
         break;
       }
@@ -99,6 +91,42 @@ class RunDriver {
   }
 
  private:
+  // One firing of a timed event; a periodic one fires for k = 0, 1, 2, ...
+  // at at_time + k·period (multiplied, not summed, so times do not drift).
+  struct TimedFiring {
+    double time;
+    std::uint32_t event;
+    std::uint64_t k;
+  };
+  // Heap order: the earliest firing on top; at one time, in file order.
+  static bool FiresLater(const TimedFiring& a, const TimedFiring& b) {
+    return a.time > b.time || (a.time == b.time && a.event > b.event);
+  }
+
+  // Moves the timed events due at or before `t` into `fire`, scheduling the
+  // next firing of each periodic one.
+  Status PopTimed(double t, std::vector<std::uint32_t>& fire) {
+    while (!timed_.empty() && timed_.front().time <= t) {
+      std::pop_heap(timed_.begin(), timed_.end(), FiresLater);
+      TimedFiring& due = timed_.back();
+      fire.push_back(due.event);
+      const CompiledEvent& ev = model_.events()[due.event];
+      if (ev.period > 0) {
+        const double next = ev.at_time + static_cast<double>(due.k + 1) * ev.period;
+        if (!(next > due.time)) {
+          return NumericalError("event '" + ev.name + "': period " + std::to_string(ev.period) +
+                                " is too small to move past t=" + std::to_string(due.time) +
+                                " in double precision");
+        }
+        due = {next, due.event, due.k + 1};
+        std::push_heap(timed_.begin(), timed_.end(), FiresLater);
+      } else {
+        timed_.pop_back();
+      }
+    }
+    return Status::OK();
+  }
+
   bool Condition(const CompiledEvent& ev, const State& state) const {
     return model_.Evaluate(ev.condition, state.x.data(), state.p.data(), state.t) != 0.0;
   }
@@ -153,34 +181,43 @@ class RunDriver {
 
   const CompiledModel& model_;
   const bool whole_counts_;
-  std::vector<std::pair<double, std::uint32_t>> timed_;  // sorted by time
+  std::vector<TimedFiring> timed_start_;  // every timed event's first firing (a heap)
+  std::vector<TimedFiring> timed_;        // the pending firings of this run (a heap)
   std::vector<std::uint32_t> conditions_;
-  std::size_t next_timed_ = 0;
   std::vector<std::uint32_t> fire_;
   std::vector<char> before_;
   std::vector<double> values_;
 };
 
-// Runs [first, last) into `stats` using `stepper`.
+// Continues `block`, runs [first, last), from the runs it already holds,
+// keeping the species in `columns`. When `cancel` is set it stops between
+// runs: with finish_on_cancel it returns OK with the block partly run (a
+// caller that checkpoints keeps it), otherwise kCancelled.
 Status RunBlock(const CompiledModel& model, Stepper& stepper, const SimulationOptions& options,
-                const std::vector<double>& times, std::uint64_t first, std::uint64_t last,
-                EnsembleStats& stats) {
-  const std::size_t n = model.num_species();
+                const std::vector<double>& times, std::span<const std::uint32_t> columns,
+                bool keep_runs, bool finish_on_cancel, std::uint64_t first, std::uint64_t last,
+                EnsembleBlock& block) {
+  const std::size_t n = columns.size();
   std::vector<double> buffer(times.size() * n);
   State state;
   RunDriver driver(model, options.method != MethodKind::kOde);
   const Rng root(options.seed);
-  for (std::uint64_t run = first; run < last; ++run) {
+  for (std::uint64_t run = first + block.stats.runs(); run < last; ++run) {
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+      if (finish_on_cancel) return Status::OK();
       return CancelledError("interrupted");
     }
+    const std::uint64_t events_before = stepper.stats().events;
     Rng rng = root.Split(run);
     GRN_RETURN_IF_ERROR(driver.Start(state, stepper, rng));
     for (std::size_t i = 0; i < times.size(); ++i) {
       GRN_RETURN_IF_ERROR(driver.AdvanceTo(times[i], state, stepper, rng));
-      std::copy(state.x.begin(), state.x.end(), buffer.begin() + i * n);
+      double* row = buffer.data() + i * n;
+      for (std::size_t c = 0; c < n; ++c) row[c] = state.x[columns[c]];
     }
-    stats.AddRun(buffer);
+    block.stats.AddRun(buffer);
+    if (keep_runs) block.runs.insert(block.runs.end(), buffer.begin(), buffer.end());
+    block.events += stepper.stats().events - events_before;
   }
   return Status::OK();
 }
@@ -221,67 +258,212 @@ Status SimulateTrajectory(std::shared_ptr<const CompiledModel> model,
   return status;
 }
 
+namespace {
+
+// Checks that a checkpoint fits the ensemble it is to continue: it was made
+// with the same options (the caller compares those), but a damaged or foreign
+// one must not be indexed blindly.
+Status CheckResumable(const EnsembleCheckpoint& c, const SimulationOptions& options,
+                      std::size_t samples, std::size_t columns,
+                      const std::vector<std::uint32_t>& histogram_columns, std::uint64_t block_begin,
+                      std::uint64_t block_end, bool keep_runs) {
+  const EnsembleStats& order_free = c.merged.order_free();
+  if (c.merged.first_block() != block_begin || c.merged.end_block() > block_end ||
+      order_free.num_samples() != samples || order_free.num_species() != columns ||
+      order_free.histogram_species() != histogram_columns) {
+    return InvalidArgumentError("checkpoint does not match this ensemble (blocks " +
+                                std::to_string(c.merged.first_block()) + ".." +
+                                std::to_string(c.merged.end_block()) + " of " +
+                                std::to_string(order_free.num_samples()) + " samples × " +
+                                std::to_string(order_free.num_species()) + " species)");
+  }
+  std::uint64_t previous = c.merged.end_block();
+  bool first = true;
+  for (const EnsembleBlock& b : c.pending) {
+    const std::uint64_t size =
+        std::min(kRunsPerBlock, options.runs - std::min(options.runs, b.index * kRunsPerBlock));
+    if (b.index >= block_end || b.index < previous || (!first && b.index == previous) ||
+        b.stats.num_samples() != samples || b.stats.num_species() != columns ||
+        !b.stats.histogram_species().empty() || b.stats.runs() > size ||
+        (keep_runs && b.runs.size() != b.stats.runs() * samples * columns)) {
+      return InvalidArgumentError("checkpoint block " + std::to_string(b.index) +
+                                  " does not match this ensemble");
+    }
+    previous = b.index;
+    first = false;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 StatusOr<EnsembleResult> SimulateEnsemble(std::shared_ptr<const CompiledModel> model,
                                           const SimulationOptions& options) {
   EnsembleResult result;
   result.times = SampleTimes(options.t_end, options.steps);
-  result.stats = EnsembleStats(result.times.size(), model->num_species());
-  const std::uint64_t num_blocks = (options.runs + kRunsPerBlock - 1) / kRunsPerBlock;
-  const unsigned threads =
-      static_cast<unsigned>(std::clamp<std::uint64_t>(options.threads, 1, std::max<std::uint64_t>(num_blocks, 1)));
-  // Completed blocks wait here until every earlier block is merged; workers
-  // stay within `window` blocks of the merge front, bounding memory.
+  std::vector<std::uint32_t> columns = options.species;
+  if (columns.empty()) {
+    for (std::uint32_t s = 0; s < model->num_species(); ++s) columns.push_back(s);
+  }
+  for (std::uint32_t s : columns) {
+    if (s >= model->num_species()) {
+      return InvalidArgumentError("species index " + std::to_string(s) + " out of range");
+    }
+  }
+  for (std::size_t h = 0; h < options.histogram_columns.size(); ++h) {
+    if (options.histogram_columns[h] >= columns.size() ||
+        (h > 0 && options.histogram_columns[h] <= options.histogram_columns[h - 1])) {
+      return InvalidArgumentError("histogram columns must be ascending kept-column indices");
+    }
+  }
+  const std::size_t samples = result.times.size();
+  const std::size_t width = samples * columns.size();
+  const std::uint64_t block_end = std::min(options.block_end, NumBlocks(options.runs));
+  const std::uint64_t block_begin = std::min(options.block_begin, block_end);
+  const bool keep_runs = !options.histogram_columns.empty() || options.save_run != nullptr;
+  // With a checkpoint to write, an interrupt lets the runs in flight finish,
+  // so their work is saved rather than lost.
+  const bool finish_on_cancel = options.checkpoint != nullptr;
+
+  BlockReduction reduction(samples, columns.size(), options.histogram_columns, block_begin);
+  std::uint64_t merged_events = 0;
+  std::map<std::uint64_t, EnsembleBlock> done;   // complete, waiting for earlier blocks
+  std::map<std::uint64_t, EnsembleBlock> begun;  // partly run (a checkpoint, an interrupt)
+  auto block_runs = [&](std::uint64_t index) {
+    return std::min(kRunsPerBlock, options.runs - index * kRunsPerBlock);
+  };
+  if (options.resume != nullptr) {
+    const EnsembleCheckpoint& c = *options.resume;
+    GRN_RETURN_IF_ERROR(CheckResumable(c, options, samples, columns.size(),
+                                       options.histogram_columns, block_begin, block_end,
+                                       keep_runs));
+    reduction = c.merged;
+    merged_events = c.events;
+    for (const EnsembleBlock& b : c.pending) {
+      EnsembleBlock copy = b;
+      if (!keep_runs) copy.runs.clear();
+      if (b.stats.runs() == block_runs(b.index)) {
+        done.emplace(b.index, std::move(copy));
+      } else {
+        begun.emplace(b.index, std::move(copy));
+      }
+    }
+  }
+
+  const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(
+      options.threads, 1, std::max<std::uint64_t>(block_end - reduction.end_block(), 1)));
+  // Completed blocks wait in `done` until every earlier block is merged;
+  // workers stay within `window` blocks of the merge front, bounding memory.
   const std::uint64_t window = 4ull * threads;
 
   std::mutex mu;
   std::condition_variable cv;
-  std::uint64_t next_block = 0, merged = 0;
-  std::map<std::uint64_t, EnsembleStats> done;
+  std::uint64_t next_block = reduction.end_block();
   Status first_error;
   std::uint64_t first_error_block = ~0ull;
+  const auto every = std::chrono::duration<double>(options.checkpoint_every_seconds);
+  auto next_checkpoint = std::chrono::steady_clock::now() + every;
+
+  auto cancelled = [&] {
+    return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+  };
+  auto fail = [&](Status status, std::uint64_t block) {
+    // Report the failure of the earliest run, whichever thread saw it first.
+    if (block < first_error_block || first_error.ok()) {
+      first_error = std::move(status);
+      first_error_block = block;
+    }
+  };
+  // The state as a checkpoint; called with `mu` held.
+  auto snapshot = [&]() {
+    EnsembleCheckpoint c;
+    c.merged = reduction;
+    c.events = merged_events;
+    for (const auto& [index, block] : done) c.pending.push_back(block);
+    for (const auto& [index, block] : begun) c.pending.push_back(block);
+    std::sort(c.pending.begin(), c.pending.end(),
+              [](const EnsembleBlock& a, const EnsembleBlock& b) { return a.index < b.index; });
+    return c;
+  };
+  // Merges every block that continues the merged prefix; called with `mu` held.
+  auto merge_ready = [&]() -> Status {
+    bool progressed = false;
+    for (auto it = done.find(reduction.end_block()); it != done.end();
+         it = done.find(reduction.end_block())) {
+      EnsembleBlock& block = it->second;
+      if (options.save_run) {
+        for (std::uint64_t r = 0; r < block.stats.runs(); ++r) {
+          GRN_RETURN_IF_ERROR(options.save_run(
+              block.index * kRunsPerBlock + r, std::span<const double>(block.runs).subspan(r * width, width)));
+        }
+      }
+      reduction.PushBlock(block.stats, options.histogram_columns.empty()
+                                           ? std::span<const double>()
+                                           : std::span<const double>(block.runs));
+      merged_events += block.events;
+      done.erase(it);
+      progressed = true;
+    }
+    if (!progressed) return Status::OK();
+    if (options.on_progress) options.on_progress(reduction.runs(), merged_events);
+    if (options.checkpoint && std::chrono::steady_clock::now() >= next_checkpoint) {
+      GRN_RETURN_IF_ERROR(options.checkpoint(snapshot()));
+      next_checkpoint = std::chrono::steady_clock::now() + every;
+    }
+    return Status::OK();
+  };
 
   auto worker = [&]() {
-    auto made = MakeStepper(options.method, model, WithCancel(options));
+    MethodOptions method_options = options.method_options;
+    method_options.cancel = finish_on_cancel ? nullptr : options.cancel;
+    auto made = MakeStepper(options.method, model, method_options);
     std::unique_lock<std::mutex> lock(mu);
     if (!made.ok()) {
-      if (first_error.ok()) first_error = made.status();
+      fail(made.status(), 0);
       cv.notify_all();
       return;
     }
     Stepper& stepper = **made;
     for (;;) {
-      cv.wait(lock, [&] {
-        return next_block >= num_blocks || !first_error.ok() || next_block < merged + window;
-      });
-      if (next_block >= num_blocks || !first_error.ok()) break;
-      const std::uint64_t block = next_block++;
+      // Skip blocks a checkpoint already holds whole; wait while too far ahead.
+      bool stop = false;
+      for (;;) {
+        while (next_block < block_end && done.count(next_block) != 0) ++next_block;
+        if (next_block >= block_end || !first_error.ok() || cancelled()) {
+          stop = true;
+          break;
+        }
+        if (next_block < reduction.end_block() + window) break;
+        cv.wait(lock);
+      }
+      if (stop) break;
+      const std::uint64_t index = next_block++;
+      EnsembleBlock block;
+      if (auto it = begun.find(index); it != begun.end()) {
+        block = std::move(it->second);
+        begun.erase(it);
+      } else {
+        block.index = index;
+        block.stats = EnsembleStats(samples, columns.size());
+      }
       lock.unlock();
-      const std::uint64_t first = block * kRunsPerBlock;
-      const std::uint64_t last = std::min(first + kRunsPerBlock, options.runs);
-      EnsembleStats stats(result.times.size(), model->num_species());
-      Status status = RunBlock(*model, stepper, options, result.times, first, last, stats);
+      const std::uint64_t first = index * kRunsPerBlock;
+      const std::uint64_t last = first + block_runs(index);
+      Status status = RunBlock(*model, stepper, options, result.times, columns, keep_runs,
+                               finish_on_cancel, first, last, block);
       lock.lock();
       if (!status.ok()) {
-        // Report the failure of the earliest run, whichever thread saw it first.
-        if (block < first_error_block) {
-          first_error = status;
-          first_error_block = block;
-        }
-        cv.notify_all();
-        continue;
+        fail(std::move(status), index);
+      } else if (block.stats.runs() < last - first) {
+        // Stopped by an interrupt; a block not begun is simply run later.
+        if (block.stats.runs() > 0) begun.emplace(index, std::move(block));
+      } else {
+        done.emplace(index, std::move(block));
+        if (Status merged = merge_ready(); !merged.ok()) fail(std::move(merged), index);
       }
-      done.emplace(block, std::move(stats));
-      bool progressed = false;
-      for (auto it = done.find(merged); it != done.end(); it = done.find(merged)) {
-        result.stats.Merge(it->second);
-        done.erase(it);
-        ++merged;
-        progressed = true;
-      }
-      if (progressed && options.on_progress) options.on_progress(result.stats.runs());
       cv.notify_all();
     }
-    result.events += stepper.stats().events;
+    cv.notify_all();
   };
 
   if (threads == 1) {
@@ -292,6 +474,14 @@ StatusOr<EnsembleResult> SimulateEnsemble(std::shared_ptr<const CompiledModel> m
     for (auto& t : pool) t.join();
   }
   if (!first_error.ok()) return first_error;
+  if (reduction.end_block() < block_end) {
+    // Stopped by an interrupt: save what the runs in flight finished.
+    if (options.checkpoint) GRN_RETURN_IF_ERROR(options.checkpoint(snapshot()));
+    return CancelledError("interrupted");
+  }
+  result.stats = reduction.Result();
+  result.reduction = std::move(reduction);
+  result.events = merged_events;
   return result;
 }
 

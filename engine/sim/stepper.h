@@ -21,21 +21,28 @@ namespace grn {
 enum class MethodKind {
   kDirect,        // Gillespie 1977 direct method, dependency-graph updates
   kNextReaction,  // Gibson & Bruck 2000, indexed binary heap
+  kCompositionRejection,  // Slepoy, Thompson & Plimpton 2008, groups by powers of two
+  kRssa,          // Thanh, Priami & Zunino 2014, rejection with propensity bounds
+  kRssaCr,        // RSSA with composition-rejection search (Thanh et al. 2015)
   kTauLeap,       // approximate: Cao, Gillespie & Petzold 2006 adaptive tau-leaping
   kOde,           // deterministic: reaction-rate equations on SUNDIALS CVODE (BDF)
 };
 
 // True for the methods that sample the chemical master equation exactly.
 inline bool IsExact(MethodKind kind) {
-  return kind == MethodKind::kDirect || kind == MethodKind::kNextReaction;
+  return kind == MethodKind::kDirect || kind == MethodKind::kNextReaction ||
+         kind == MethodKind::kCompositionRejection || kind == MethodKind::kRssa ||
+         kind == MethodKind::kRssaCr;
 }
 
 // Every exact method, for tests and benchmarks that cover them all.
-inline constexpr MethodKind kAllExactMethods[] = {MethodKind::kDirect,
-                                                  MethodKind::kNextReaction};
+inline constexpr MethodKind kAllExactMethods[] = {
+    MethodKind::kDirect, MethodKind::kNextReaction, MethodKind::kCompositionRejection,
+    MethodKind::kRssa, MethodKind::kRssaCr};
 
 const char* MethodName(MethodKind kind);
-// "direct" | "nrm" (also "next-reaction") | "tau" | "ode". "auto" is resolved
+// "direct" | "nrm" (also "next-reaction") | "cr" | "rssa" | "rssa_cr" (also
+// "rssa-cr") | "tau" | "ode". "auto" is resolved
 // by the caller with ChooseExactMethod (make_stepper.h): it depends on the
 // model, and it never picks an approximation.
 StatusOr<MethodKind> ParseMethod(const std::string& name);
@@ -75,7 +82,8 @@ struct StepperStats {
   std::uint64_t events = 0;      // reaction firings (tau: firings summed over leaps), all runs
   std::uint64_t recomputes = 0;  // full propensity-sum recomputations
   std::uint64_t steps = 0;       // tau: leaps + exact steps; ode: CVODE internal steps
-  std::uint64_t rejections = 0;  // tau: leaps rejected for a negative count
+  std::uint64_t rejections = 0;  // tau: leaps rejected for a negative count; cr, rssa,
+                                 // rssa_cr: candidates drawn and refused
 };
 
 class Stepper {

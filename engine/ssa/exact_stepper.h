@@ -4,7 +4,9 @@
 // the Selector picks the next event (JumpProcesses' "aggregator" split):
 //   Next(rng) → earliest pending event; Update(r, a, t, rng) → propensity of r
 //   is now a after an event at t; Reset(a, t, rng) → rebuild from scratch.
-// After each event only the reactions in model.dependents(r) are re-evaluated.
+// After each event only the reactions in model.dependents(r) are re-evaluated
+// (or, for networks too large for flattened lists, r and the readers of each
+// species r changed); a SpeciesDrivenSelector (RSSA) does its own updates.
 // Every updated propensity is checked: a negative, NaN or infinite value, or a
 // count pushed to 2^53, stops the run with an error naming the reaction.
 #ifndef GRN_ENGINE_SSA_EXACT_STEPPER_H_
@@ -16,6 +18,7 @@
 #include <sstream>
 #include <vector>
 
+#include "engine/base/status_macros.h"
 #include "engine/kinetics/propensity.h"
 #include "engine/model/compiled_model.h"
 #include "engine/sim/stepper.h"
@@ -30,6 +33,18 @@ concept Selector = requires(S s, std::span<const double> a, ReactionIndex r, dou
   { s.Next(t, rng) } -> std::same_as<Event>;         // the next event after time t
   s.Update(r, v, t, rng);                            // a_r is now v (event at t)
   { s.recomputes() } -> std::convertible_to<std::uint64_t>;
+};
+
+// A selector that follows species counts rather than propensity updates
+// (RSSA): it is bound to the model and to the stepper's working counts and
+// parameters, and after each event Fired(r, t) updates whatever it keeps;
+// the loop then re-evaluates nothing itself. Fired returns false if a
+// propensity became negative, NaN or infinite.
+template <class S>
+concept SpeciesDrivenSelector = requires(S s, const CompiledModel& m, const double* x,
+                                         const double* p, ReactionIndex r, double t) {
+  s.Bind(m, x, p);
+  { s.Fired(r, t) } -> std::same_as<bool>;
 };
 
 // Builds the error for a propensity that is not a finite non-negative number.
@@ -65,6 +80,11 @@ class ExactStepper final : public Stepper {
       condition_true_[e] = !ev.timed && m.Evaluate(ev.condition, x, params_.data(), state.t) != 0.0;
     }
     stopped_for_events_ = false;
+    if constexpr (SpeciesDrivenSelector<S>) {
+      // The working counts the loop updates in place (the 1.0 slot stays).
+      std::copy(state.x.begin(), state.x.end(), counts_.begin());
+      selector_.Bind(m, counts_.data(), params_.data());
+    }
     selector_.Reset(a_, state.t, rng);
     now_ = state.t;
     poll_time_ = state.t;
@@ -85,9 +105,17 @@ class ExactStepper final : public Stepper {
     std::copy(state.x.begin(), state.x.end(), counts_.begin());
     stopped_for_events_ = false;
     triggered_.clear();
-    Status status = model_->has_condition_events()
-                        ? Loop<true>(t_end, state.t, counts_.data(), rng, selector)
-                        : Loop<false>(t_end, state.t, counts_.data(), rng, selector);
+    // The dependency walk is chosen once per call. The species walk of large
+    // networks lives out of line, so that the common loops inlined here stay
+    // small enough for the generator and the selector to be inlined in them.
+    const bool conditions = model_->has_condition_events();
+    Status status;
+    if (SpeciesDrivenSelector<S> || model_->has_flat_dependencies()) [[likely]] {
+      status = conditions ? Loop<true, true>(t_end, state.t, counts_.data(), rng, selector)
+                          : Loop<false, true>(t_end, state.t, counts_.data(), rng, selector);
+    } else {
+      status = SpeciesWalkLoop(conditions, t_end, state.t, counts_.data(), rng, selector);
+    }
     std::copy(counts_.begin(), counts_.begin() + n, state.x.begin());
     selector_ = std::move(selector);
     caller_rng = rng;
@@ -97,6 +125,8 @@ class ExactStepper final : public Stepper {
   StepperStats stats() const override {
     StepperStats s = stats_;
     s.recomputes = selector_.recomputes();
+    // Rejection methods (RSSA, CR): candidates drawn and refused.
+    if constexpr (requires { selector_.rejections(); }) s.rejections = selector_.rejections();
     return s;
   }
 
@@ -106,15 +136,24 @@ class ExactStepper final : public Stepper {
  private:
   static constexpr double kInf = std::numeric_limits<double>::infinity();
 
+  [[gnu::noinline]] Status SpeciesWalkLoop(bool conditions, double t_end, double& t, double* x,
+                                           Rng& rng, S& selector) {
+    return conditions ? Loop<true, false>(t_end, t, x, rng, selector)
+                      : Loop<false, false>(t_end, t, x, rng, selector);
+  }
+
   // The event loop over the working counts x (with the 1.0 slot).
   // kConditions: the model has condition events to check after reactions.
-  template <bool kConditions>
+  // kFlat: the model has flattened reaction → reaction dependency lists.
+  template <bool kConditions, bool kFlat>
   [[gnu::always_inline]] inline Status Loop(double t_end, double& t, double* x, Rng& rng,
                                             S& selector) {
     const CompiledModel& m = *model_;
     const ReactionKinetics* kinetics = m.kinetics_data();
     const std::uint32_t* dep_begin = m.dependency_index().begin.data();
     const std::uint32_t* dep = m.dependency_index().index.data();
+    const std::uint32_t* reader_begin = m.reader_index().begin.data();
+    const std::uint32_t* reader = m.reader_index().index.data();
     const StoichView stoich(m);
     const double* p = params_.data();
     std::uint64_t events = 0;
@@ -131,14 +170,40 @@ class ExactStepper final : public Stepper {
       // every constant >= 0), so only overflow to inf or NaN can go wrong;
       // both survive a sum, which costs one add per update instead of two
       // compares. The culprit is found by name only when it happens.
-      double sum = 0.0;
-      for (std::uint32_t i = dep_begin[fired], end = dep_begin[fired + 1]; i < end; ++i) {
-        const ReactionIndex r = dep[i];
-        const double v = PropensityWithUnitSlot(m, kinetics, r, x, p, e.time);
-        sum += v;
-        selector.Update(r, v, e.time, rng);
+      if constexpr (SpeciesDrivenSelector<S>) {
+        // The selector watches the species itself (RSSA) and re-evaluates
+        // only what it must; false if a propensity became bad.
+        if (!selector.Fired(fired, e.time)) [[unlikely]] {
+          return Fail(FirstBadPropensity(fired, e.time, x), events);
+        }
+      } else {
+        double sum = 0.0;
+        if constexpr (kFlat) {
+          for (std::uint32_t i = dep_begin[fired], end = dep_begin[fired + 1]; i < end; ++i) {
+            const ReactionIndex r = dep[i];
+            const double v = PropensityWithUnitSlot(m, kinetics, r, x, p, e.time);
+            sum += v;
+            selector.Update(r, v, e.time, rng);
+          }
+        } else {
+          // Large networks: r itself, then the readers of each species it
+          // changed (a reaction reading two of them is updated twice, which
+          // every selector allows).
+          double v = PropensityWithUnitSlot(m, kinetics, fired, x, p, e.time);
+          sum += v;
+          selector.Update(fired, v, e.time, rng);
+          for (std::uint32_t k = stoich.begin[fired], kend = stoich.begin[fired + 1]; k < kend; ++k) {
+            const SpeciesIndex s = stoich.species[k];
+            for (std::uint32_t i = reader_begin[s], end = reader_begin[s + 1]; i < end; ++i) {
+              const ReactionIndex r = reader[i];
+              v = PropensityWithUnitSlot(m, kinetics, r, x, p, e.time);
+              sum += v;
+              selector.Update(r, v, e.time, rng);
+            }
+          }
+        }
+        if (!(sum < kInf)) [[unlikely]] return Fail(FirstBadPropensity(fired, e.time, x), events);
       }
-      if (!(sum < kInf)) [[unlikely]] return Fail(FirstBadPropensity(fired, e.time, x), events);
       now_ = e.time;
       ++events;
       if constexpr (kConditions) {
@@ -222,9 +287,18 @@ class ExactStepper final : public Stepper {
   }
 
   Status FirstBadPropensity(ReactionIndex fired, double t, const double* x) const {
-    for (ReactionIndex r : model_->dependents(fired)) {
-      const double v = Propensity<Regime::kStochastic>(*model_, r, x, params_.data(), t);
-      if (!(v >= 0.0 && v < kInf)) return BadPropensityError(*model_, r, v, t, x);
+    const CompiledModel& m = *model_;
+    auto check = [&](ReactionIndex r) {
+      const double v = Propensity<Regime::kStochastic>(m, r, x, params_.data(), t);
+      return v >= 0.0 && v < kInf ? Status::OK() : BadPropensityError(m, r, v, t, x);
+    };
+    if (m.has_flat_dependencies()) {
+      for (ReactionIndex r : m.dependents(fired)) GRN_RETURN_IF_ERROR(check(r));
+    } else {
+      GRN_RETURN_IF_ERROR(check(fired));
+      for (std::uint32_t k = m.stoich_begin(fired); k < m.stoich_end(fired); ++k) {
+        for (ReactionIndex r : m.readers(m.stoich_species()[k])) GRN_RETURN_IF_ERROR(check(r));
+      }
     }
     return InternalError("propensity check failed without a bad propensity");
   }

@@ -8,8 +8,12 @@
 //
 // Policy (a correct simulator fails about 6 of the 2,297 Z checks by chance):
 //   a case passes with at most 3 |Z| >= 3, at most 5 |Y| >= 5 and no failed
-//   exact check over its time points; a method passes with at most 15
-//   |Z| >= 3 over all cases. Import or engine errors fail the case and are
+//   exact check over its time points; a case that fails is judged once more
+//   on an independent sample four times as large (Z values at neighbouring
+//   times share trajectories, so chance failures cluster; a real bias grows
+//   with n), and passes there when every |Z| < 4 and every |Y| < 6; a
+//   method passes with at most 15 |Z| >= 3 over all cases (final
+//   judgements). Import or engine errors fail the case and are
 //   shown in the table as "import: ..." / "engine: ...".
 //
 // A negative control (00001's model judged against 00011's reference: the
@@ -58,6 +62,11 @@ constexpr std::uint64_t kRuns = 10000;
 constexpr int kMaxZFailsPerCase = 3;
 constexpr int kMaxYFailsPerCase = 5;
 constexpr int kMaxZFailsPerMethod = 15;
+// A failed case is simulated again with base seed + this + case number.
+constexpr std::uint64_t kRetestSeedOffset = 1000003;
+constexpr std::uint64_t kRetestSizeFactor = 4;
+constexpr double kRetestMaxAbsZ = 4.0;  // the retest passes with every |Z| below this
+constexpr double kRetestMaxAbsY = 6.0;  // and every |Y| below this
 constexpr unsigned kThreads = 2;
 
 std::string Env(const char* name) {
@@ -133,6 +142,8 @@ struct MethodOutcome {
   dsmts::Judgement judgement;
   double seconds = 0.0;
   std::uint64_t events = 0;
+  bool retested = false;               // failed once, judged again on a fresh sample
+  dsmts::Judgement first_judgement;    // the failed first judgement, when retested
 };
 
 struct CaseOutcome {
@@ -147,6 +158,10 @@ std::string Verdict(const MethodOutcome& m, const std::string& case_error) {
   if (!m.error.empty()) return Cell(m.error);
   const dsmts::Judgement& j = m.judgement;
   std::string s = m.pass ? "pass" : "**FAIL**";
+  if (m.retested) {
+    s += " (retest; first sample " + std::to_string(m.first_judgement.z_fails) + " Z, " +
+         std::to_string(m.first_judgement.y_fails) + " Y)";
+  }
   if (j.z_fails || j.y_fails || j.exact_fails) {
     s += " (" + std::to_string(j.z_fails) + " Z, " + std::to_string(j.y_fails) + " Y";
     if (j.exact_fails) s += ", " + std::to_string(j.exact_fails) + " exact: " + Cell(j.first_exact_failure);
@@ -211,6 +226,15 @@ CaseOutcome RunCase(const std::string& dir, int number, int model_number = 0) {
     }
   }
 
+  // Case 00003 (dsmts-001-03): the DSMTS user guide says its SD test is
+  // likely to fail at large t even for a correct simulator (the count is
+  // heavy-tailed, so S² is far from normal and √(n/2) understates its
+  // spread). Its Y values are reported in the table but do not decide.
+  const bool sd_decides = number != 3;
+  auto passes = [&](const dsmts::Judgement& j) {
+    return j.z_fails <= kMaxZFailsPerCase && (!sd_decides || j.y_fails <= kMaxYFailsPerCase) &&
+           j.exact_fails == 0;
+  };
   for (MethodKind method : kAllExactMethods) {
     MethodOutcome m;
     SimulationOptions options;
@@ -222,22 +246,39 @@ CaseOutcome RunCase(const std::string& dir, int number, int model_number = 0) {
     options.threads = kThreads;
     const auto start = std::chrono::steady_clock::now();
     StatusOr<EnsembleResult> result = SimulateEnsemble(model, options);
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.ran = true;
-    if (!result.ok()) {
-      m.error = "engine: " + result.status().message();
-    } else {
+    if (result.ok()) {
       m.events = result->events;
       m.judgement = dsmts::Judge(result->stats, index, *settings, *ref);
-      const dsmts::Judgement& j = m.judgement;
-      // Case 00003 (dsmts-001-03): the DSMTS user guide says its SD test is
-      // likely to fail at large t even for a correct simulator (the count is
-      // heavy-tailed, so S² is far from normal and √(n/2) understates its
-      // spread). Its Y values are reported in the table but do not decide.
-      const bool sd_decides = number != 3;
-      m.pass = j.z_fails <= kMaxZFailsPerCase && (!sd_decides || j.y_fails <= kMaxYFailsPerCase) &&
-               j.exact_fails == 0;
+      m.pass = passes(m.judgement);
+      // Z at neighbouring times comes from the same trajectories, so chance
+      // failures come in clusters that can exceed the per-case allowance
+      // (seen in about one case-method pair in a hundred). A failed case is
+      // judged again on an independent sample four times as large: a bias
+      // doubles its Z there, while a correct method's Z stays N(0, 1).
+      if (!m.pass && m.judgement.exact_fails == 0) {
+        m.first_judgement = m.judgement;
+        m.retested = true;
+        options.runs = kRetestSizeFactor * out.runs;
+        options.seed = BaseSeed() + kRetestSeedOffset + static_cast<std::uint64_t>(number);
+        result = SimulateEnsemble(model, options);
+        if (result.ok()) {
+          m.events += result->events;
+          m.judgement = dsmts::Judge(result->stats, index, *settings, *ref);
+          // A bias that put |Z| >= 3 in the first sample puts it near 6 here;
+          // by chance, |Z| >= 4 at one of ~50 points happens about 3 times in
+          // 1,000 (|Y| likewise with 6).
+          const dsmts::Judgement& j = m.judgement;
+          m.pass = std::fabs(j.worst_z) < kRetestMaxAbsZ &&
+                   (!sd_decides || std::fabs(j.worst_y) < kRetestMaxAbsY) && j.exact_fails == 0;
+        }
+      }
     }
+    if (!result.ok()) {
+      m.pass = false;
+      m.error = "engine: " + result.status().message();
+    }
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     out.methods.push_back(std::move(m));
   }
   return out;
@@ -354,6 +395,7 @@ TEST(Dsmts, NegativeControlCatchesAVolumeError) {
     const MethodOutcome& m = c.methods[k];
     ASSERT_TRUE(m.error.empty()) << m.error;
     EXPECT_FALSE(m.pass) << MethodName(kAllExactMethods[k]);
+    EXPECT_TRUE(m.retested) << "the wrong model must fail the fresh sample too";
     EXPECT_GT(m.judgement.worst_z, 10.0) << MethodName(kAllExactMethods[k]);
     std::printf("[dsmts] negative control (00001 model vs 00011 reference) %s: %d |Z| >= 3, worst |Z| %.1f\n",
                 MethodName(kAllExactMethods[k]), m.judgement.z_fails, m.judgement.worst_z);

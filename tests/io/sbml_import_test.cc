@@ -616,9 +616,9 @@ TEST_F(SbmlImportTest, ConvertExitCodes) {
   std::string err;
   EXPECT_EQ(RunGrnsim(dir_, "convert --help > " + dir_ + "/help.txt", &err), 0);
   EXPECT_TRUE(Contains(test_support::ReadFile(dir_ + "/help.txt"), "grnsim convert IN -o OUT"));
-  // SBML export is not there yet.
-  EXPECT_EQ(RunGrnsim(dir_, "convert " + in + " -o " + dir_ + "/x.xml", &err), 2);
-  EXPECT_TRUE(Contains(err, "writing SBML is not supported yet")) << err;
+  // SBML to SBML (import, then export).
+  EXPECT_EQ(RunGrnsim(dir_, "convert " + in + " -o " + dir_ + "/x.xml", &err), 0) << err;
+  EXPECT_TRUE(Contains(test_support::ReadFile(dir_ + "/x.xml"), "<sbml")) << err;
   // Usage errors.
   EXPECT_EQ(RunGrnsim(dir_, "convert " + in, &err), 2);
   EXPECT_TRUE(Contains(err, "no output file given")) << err;

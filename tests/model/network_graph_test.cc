@@ -216,6 +216,31 @@ TEST(LintTest, ConstantSpeciesAreInputsNotUnreachable) {
                           "constant species 'Src' is read by no reaction"));
 }
 
+TEST(LintTest, ModuleInputsAndReadoutsAreNotMistakes) {
+  // A module: B is external (another module makes it), k_in is an external
+  // parameter it does not read, flux is a rule nothing reads (a readout).
+  const auto net = ParseNetwork(std::string(kHeader) +
+      "species { name: \"B\" external: true }\n"
+      "species { name: \"Y\" initial_count: 0 }\n"
+      "parameter { name: \"k_in\" external: true }\n"
+      "parameter { name: \"flux\" value: 0 }\n"
+      "assignment_rule { variable: \"flux\" expression: \"3 * Y\" }\n"
+      "reaction { name: \"make_y\" product { species: \"Y\" } propensity: \"B\" }\n"
+      "reaction { name: \"y_decay\" reactant { species: \"Y\" } k: 1 }\n");
+  ValidateOptions module;
+  module.allow_external = true;
+  ASSERT_TRUE(Validate(net, module).empty());
+  const auto findings = Lint(net);
+  const auto warnings = Messages(findings, LintFinding::kWarning);
+  EXPECT_FALSE(AnyContains(warnings, "unreachable")) << warnings.front();
+  EXPECT_FALSE(AnyContains(warnings, "can never fire"));
+  EXPECT_FALSE(AnyContains(warnings, "'k_in' is never used"));
+  EXPECT_FALSE(AnyContains(warnings, "'flux' is never used"));
+  const auto infos = Messages(findings, LintFinding::kInfo);
+  EXPECT_TRUE(AnyContains(infos, "'flux' is computed by a rule and read by nothing"));
+  EXPECT_FALSE(AnyContains(infos, "conservation law: B = 0"));
+}
+
 TEST(LintTest, ActivatorThatNeverAppearsBlocksTheReaction) {
   // make_y needs activator A (Hill factor 0 at A = 0), which nothing makes.
   const auto net = Net(

@@ -179,7 +179,7 @@ TEST_P(SimulateTest, ProgressReportsEveryRunInOrder) {
   options.runs = 100;
   options.threads = 2;
   std::vector<std::uint64_t> seen;
-  options.on_progress = [&](std::uint64_t done) { seen.push_back(done); };
+  options.on_progress = [&](std::uint64_t done, std::uint64_t) { seen.push_back(done); };
   ASSERT_TRUE(SimulateEnsemble(model, options).ok());
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back(), 100u);

@@ -57,7 +57,8 @@ TEST(NetCliTest, HelpAndUsage) {
   const Result unknown = Grnsim(dir, "net frobnicate");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_TRUE(Contains(unknown.err, "grnsim: unknown command 'net frobnicate'"));
-  for (const char* command : {"show", "lint", "graph", "diff", "set", "rename", "remove", "knockout", "overexpress"}) {
+  for (const char* command : {"show", "lint", "graph", "diff", "set", "rename", "remove", "knockout", "overexpress",
+                              "add-species", "add-reaction"}) {
     const Result help = Grnsim(dir, std::string("net ") + command + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_TRUE(Contains(help.out, std::string("usage: grnsim net ") + command)) << command;
@@ -303,6 +304,172 @@ TEST(NetCliTest, RemoveDeletesElementsAndRefusesDanglingReferences) {
             "# the decay of X stays\n"
             "reaction { name: \"dx\" reactant { species: \"X\" } k_param: \"k\" }\n");
   EXPECT_EQ(Grnsim(dir, "net remove " + dir + "/in.textproto nothing -o " + dir + "/z.textproto").exit_code, 2);
+}
+
+// add-species and add-reaction insert the new element as lines of their own
+// after the last of its kind: every other byte of the file stays.
+TEST(NetCliTest, AddSpeciesAndReactionKeepCommentsAndLayout) {
+  const std::string dir = MakeTempDir();
+  const std::string text =
+      "# header comment\n"
+      "name: \"a\" time_unit: h\n"
+      "species { name: \"G\" initial_count: 1 role: gene }  # the gene\n"
+      "species { name: \"M\" }\n"
+      "parameter { name: \"k_tx\" value: 2 }\n"
+      "reaction { name: \"tx\" reactant { species: \"G\" } product { species: \"G\" }\n"
+      "           product { species: \"M\" } k_param: \"k_tx\" }  # transcription\n"
+      "# trailing comment\n";
+  WriteFile(dir + "/in.textproto", text);
+  Result r = Grnsim(dir, "net add-species " + dir + "/in.textproto P --count 5 --role protein "
+                         "--description 'made by tx' -o " + dir + "/out.textproto");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string species_line =
+      "species { name: \"P\" initial_count: 5 role: protein description: \"made by tx\" }\n";
+  std::string expected = text;
+  expected.insert(expected.find("parameter {"), species_line);
+  EXPECT_EQ(ReadFile(dir + "/out.textproto"), expected);
+
+  r = Grnsim(dir, "net add-reaction " + dir + "/out.textproto dimer --reactants '2 P' --products '' "
+                  "--k 0.01 --hill-activation G:K_none:2 --in-place");
+  EXPECT_EQ(r.exit_code, 2);  // K_none is no parameter: refused, file untouched
+  EXPECT_TRUE(Contains(r.err, "(new reaction 'dimer'): reaction 'dimer'")) << r.err;
+  EXPECT_EQ(ReadFile(dir + "/out.textproto"), expected);
+  r = Grnsim(dir, "net add-reaction " + dir + "/out.textproto dimer --reactants '2 P' --k 0.01 "
+                  "--hill-activation G:k_tx:2 --mm G:3 --in-place");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = ReadFile(dir + "/out.textproto");
+  EXPECT_EQ(out.rfind(expected.substr(0, expected.find("# trailing")), 0), 0u) << out;
+  EXPECT_TRUE(Contains(out, "  k: 0.01\n")) << out;
+  // After the last reaction (and its comment), before the trailing comment.
+  EXPECT_TRUE(Contains(out, "}  # transcription\nreaction {\n  name: \"dimer\"")) << out;
+  EXPECT_TRUE(Contains(out, "  }\n}\n# trailing comment\n")) << out;
+  EXPECT_EQ(Grnsim(dir, "validate " + dir + "/out.textproto").exit_code, 0);
+  EXPECT_TRUE(Contains(Grnsim(dir, "net show " + dir + "/out.textproto").out,
+                       "rate 0.01 * P*(P-1)/2 * hill_act(G; K=k_tx, n=2) * mm(G; K=3)"));
+
+  // A propensity, to binary.
+  r = Grnsim(dir, "net add-reaction " + dir + "/out.textproto deg --reactants P "
+                  "--propensity 'k_tx * P / (1 + P)' -o " + dir + "/out.binpb");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(Grnsim(dir, "net show " + dir + "/out.binpb").out, "rate k_tx * P / (1 + P)"));
+}
+
+TEST(NetCliTest, AddRefusesInvalidAdditionsAndWritesNothing) {
+  const std::string dir = MakeTempDir();
+  const std::string in = Source("networks/runx2_bursty.textproto");
+  const std::string out = dir + "/x.textproto";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"net add-species " + in + " GR_on -o " + out, "already a species named 'GR_on'"},
+      {"net add-species " + in + " 9x -o " + out, "'9x' is not a name"},
+      {"net add-species " + in + " X --count 1.5 -o " + out, "--count '1.5'"},
+      {"net add-species " + in + " X --role enzyme -o " + out, "--role 'enzyme'"},
+      {"net add-species " + in + " X --count 1 --count 2 -o " + out, "--count is given twice"},
+      {"net add-reaction " + in + " r --reactants '2B' --k 1 -o " + out, "cannot read the term '2B'"},
+      {"net add-reaction " + in + " r --reactants X -o " + out, "give exactly one rate"},
+      {"net add-reaction " + in + " r --k 1 --k-param k_tx -o " + out, "give exactly one rate"},
+      {"net add-reaction " + in + " r --reactants mRunx2 --propensity 'mRunx2' --mm RUNX2:3 -o " + out,
+       "--mm multiplies a mass-action rate"},
+      {"net add-reaction " + in + " r --reactants mRunx2 --k 1 --hill-repression RUNX2 -o " + out,
+       "expected SPECIES:K:n or SPECIES:K"},
+      {"net add-reaction " + in + " r --reactants Nope --k 1 -o " + out, "unknown species 'Nope'"},
+      {"net add-reaction " + in + " r --reactants mRunx2 --k -1 -o " + out, "must be finite and >= 0"},
+      {"net add-reaction " + in + " r --reactants mRunx2 --propensity 'mRunx2 +' -o " + out,
+       "reaction 'r'"},
+      {"net add-reaction " + in + " r --k 1", "give exactly one of -o OUT and --in-place"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = Grnsim(dir, args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_TRUE(Contains(r.err, message)) << args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << args;
+  }
+}
+
+// --- net merge, net apply, validate with includes and scenarios ---
+
+TEST(NetCliTest, MergeWritesTheFlattenedNetworkOrListsConflicts) {
+  const std::string dir = MakeTempDir();
+  const std::string producer = Source("tests/testdata/compose/modules/producer.textproto");
+  const std::string consumer = Source("tests/testdata/compose/modules/consumer.textproto");
+  const std::string out = dir + "/merged.textproto";
+  // K_X stays external: refused unless asked for a module.
+  Result r = Grnsim(dir, "net merge " + producer + " " + consumer + " -o " + out);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(Contains(r.err, "net merge: " + consumer + ":9:25: parameter 'K_X' is declared external"))
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  r = Grnsim(dir, "net merge " + producer + " " + consumer + " --allow-external -o " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Grnsim(dir, "validate " + out);
+  EXPECT_TRUE(Contains(r.out, "ok, a module (3 species, 4 reactions, 3 parameters, time unit h); "
+                              "external inputs a network including it must define: K_X"))
+      << r.out << r.err;
+  // Conflicts: both files named, nothing written.
+  const std::string other = dir + "/other.textproto";
+  WriteFile(other, "name: \"other\" time_unit: h\nspecies { name: \"X\" initial_count: 3 }\n");
+  r = Grnsim(dir, "net merge " + producer + " " + other + " -o " + dir + "/bad.textproto");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "grnsim: net merge: " + other + ":2:1: species 'X' is defined with initial_count 3 "
+                   "and no role here, but " + producer + ":7:1 defines it with initial_count 0 and "
+                   "role protein (a species defined in two modules must have the same definition)\n");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/bad.textproto"));
+  EXPECT_EQ(Grnsim(dir, "net merge " + producer + " -o " + out).exit_code, 2);  // one input
+  EXPECT_EQ(Grnsim(dir, "net merge --help").exit_code, 0);
+}
+
+TEST(NetCliTest, ApplyKeepsCommentsAndAppendsAdditions) {
+  const std::string dir = MakeTempDir();
+  const std::string net = dir + "/net.textproto";
+  WriteFile(net, ReadFile(Source("networks/runx2_bursty.textproto")));
+  const std::string scenario = dir + "/oe.textproto";
+  WriteFile(scenario,
+            "# proto-message: grnsim.v1.Scenario\n"
+            "name: \"oe\"\n"
+            "scale { name: \"k_tx\" value: 2 }\n"
+            "add_event { name: \"pulse\" at_time: 6 period: 24 assign { target: \"k_tx\" value: \"k_tx\" } }\n");
+  const std::string before = ReadFile(net);
+  Result r = Grnsim(dir, "net apply " + net + " " + scenario + " --in-place");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> a = Lines(before), b = Lines(ReadFile(net));
+  ASSERT_GT(b.size(), a.size());
+  int changed = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) changed += a[i] != b[i];
+  EXPECT_EQ(changed, 1);  // the k_tx line; every comment kept
+  EXPECT_TRUE(Contains(ReadFile(net), "event { name: \"pulse\" at_time: 6"));
+  EXPECT_EQ(Grnsim(dir, "validate " + net).exit_code, 0);
+  // An unknown name: the scenario's line and column, nothing written.
+  WriteFile(scenario, "# proto-message: grnsim.v1.Scenario\nset { name: \"k_nope\" value: 1 }\n");
+  r = Grnsim(dir, "net apply " + net + " " + scenario + " -o " + dir + "/x.textproto");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "grnsim: net apply: " + scenario +
+                       ":2:1: scenario sets 'k_nope', which is not a species or parameter of "
+                       "network 'runx2_bursty'\n");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.textproto"));
+  // A network with includes is flattened, so it needs -o.
+  const std::string composed = Source("tests/testdata/compose/composed.textproto");
+  const std::string knockout = Source("tests/testdata/compose/knockout.textproto");
+  EXPECT_EQ(Grnsim(dir, "net apply " + composed + " " + knockout + " --in-place").exit_code, 2);
+  r = Grnsim(dir, "net apply " + composed + " " + knockout + " -o " + dir + "/flat.binpb");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Grnsim(dir, "validate " + dir + "/flat.binpb");
+  EXPECT_TRUE(Contains(r.out, "ok (4 species, 4 reactions, 3 parameters")) << r.out << r.err;
+}
+
+TEST(NetCliTest, ValidateFollowsIncludesAndAppliesScenarios) {
+  const std::string dir = MakeTempDir();
+  const std::string composed = Source("tests/testdata/compose/composed.textproto");
+  const std::string knockout = Source("tests/testdata/compose/knockout.textproto");
+  Result r = Grnsim(dir, "validate " + composed + " --scenario " + knockout);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, composed + ": ok (4 species, 4 reactions, 3 parameters, time unit h)\n");
+  r = Grnsim(dir, "validate " + knockout);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "ok (scenario 'knockout'")) << r.out;
+  EXPECT_EQ(Grnsim(dir, "validate " + composed + " --scenario").exit_code, 2);
+  // simulate follows includes too.
+  r = Grnsim(dir, "simulate " + composed + " --t-end 1 --steps 1 --seed 1 --quiet");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "time,G,X,Y")) << r.out;
 }
 
 }  // namespace

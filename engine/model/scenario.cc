@@ -1,0 +1,176 @@
+// engine/model/scenario.cc
+#include "engine/model/scenario.h"
+
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/model/compiled_model.h"
+
+namespace grn {
+namespace {
+
+using grnsim::v1::Network;
+using grnsim::v1::Scenario;
+using grnsim::v1::Setting;
+
+std::string Num(double v) {
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+class Overlay {
+ public:
+  Overlay(Network& net, const std::string& origin, const Locator& locate)
+      : net_(net), origin_(origin), locate_(locate) {
+    for (int i = 0; i < net.species_size(); ++i) {
+      species_[net.species(i).name()] = i;
+      kind_of_[net.species(i).name()] = "species";
+    }
+    for (int i = 0; i < net.parameter_size(); ++i) {
+      parameters_[net.parameter(i).name()] = i;
+      kind_of_[net.parameter(i).name()] = "parameter";
+    }
+    for (const auto& r : net.reaction()) kind_of_.emplace(r.name(), "reaction");
+    for (const auto& e : net.event()) kind_of_.emplace(e.name(), "event");
+    for (const auto& r : net.assignment_rule()) defined_by_[r.variable()] = "an assignment rule";
+    for (const auto& a : net.initial_assignment())
+      defined_by_.emplace(a.variable(), "an initial assignment");
+  }
+
+  // `scale`: multiply instead of replace.
+  void Apply(const google::protobuf::RepeatedPtrField<Setting>& settings, const char* field,
+             bool scale) {
+    std::set<std::string> seen;
+    for (int j = 0; j < settings.size(); ++j) {
+      const Setting& s = settings[j];
+      const FieldPath at = {{field, j}};
+      const FieldPath value_at = {{field, j}, {"value", -1}};
+      const std::string verb = scale ? "scales" : "sets";
+      auto sp = species_.find(s.name());
+      auto p = parameters_.find(s.name());
+      if (sp == species_.end() && p == parameters_.end()) {
+        auto kind = kind_of_.find(s.name());
+        Add(at, "scenario " + verb + " '" + s.name() + "', which is not a species or parameter of "
+                "network '" + net_.name() + "'" +
+                (kind != kind_of_.end() ? " (it is a " + kind->second + ")" : ""));
+        continue;
+      }
+      if (!seen.insert(s.name()).second) {
+        Add(at, "scenario " + verb + " '" + s.name() + "' twice in `" + field + "`");
+        continue;
+      }
+      if (!std::isfinite(s.value()) || s.value() < 0) {
+        Add(value_at, std::string("scenario ") + (scale ? "scales '" : "sets '") + s.name() +
+                          (scale ? "' by " : "' to ") + Num(s.value()) +
+                          "; expected a finite number >= 0");
+        continue;
+      }
+      if (sp != species_.end()) {
+        grnsim::v1::Species& species = *net_.mutable_species(sp->second);
+        if (species.external()) {
+          Add(at, "scenario " + verb + " species '" + s.name() +
+                      "', which this network only declares external (no module defines it)");
+          continue;
+        }
+        const double v = scale ? species.initial_count() * s.value() : s.value();
+        if (v != std::floor(v) || v >= kMaxExactCount) {
+          Add(value_at, "scenario " + verb + " the initial count of species '" + s.name() +
+                            "' to " + Num(v) + ", not a whole number of molecules below 2^53");
+          continue;
+        }
+        species.set_initial_count(v);
+        continue;
+      }
+      grnsim::v1::Parameter& param = *net_.mutable_parameter(p->second);
+      if (param.external()) {
+        Add(at, "scenario " + verb + " parameter '" + s.name() +
+                    "', which this network only declares external (no module defines it)");
+        continue;
+      }
+      if (auto rule = defined_by_.find(s.name()); rule != defined_by_.end()) {
+        Add(at, "scenario " + verb + " parameter '" + s.name() + "', which " + rule->second +
+                    " defines; the setting would have no effect");
+        continue;
+      }
+      const double v = scale ? param.value() * s.value() : s.value();
+      if (!std::isfinite(v)) {
+        Add(value_at, "scenario " + verb + " parameter '" + s.name() + "' to " + Num(v) +
+                          ", which is not finite");
+        continue;
+      }
+      if (param.has_range() && (v < param.range().min() || v > param.range().max())) {
+        Add(value_at, "scenario " + verb + " parameter '" + s.name() + "' to " + Num(v) +
+                          ", outside its range [" + Num(param.range().min()) + ", " +
+                          Num(param.range().max()) + "]");
+        continue;
+      }
+      param.set_value(v);
+    }
+  }
+
+  template <typename Item>
+  void AddAll(const google::protobuf::RepeatedPtrField<Item>& items,
+              google::protobuf::RepeatedPtrField<Item>* into, const char* field,
+              const char* kind) {
+    for (int j = 0; j < items.size(); ++j) {
+      const std::string& name = items[j].name();
+      if (!name.empty()) {
+        auto [it, inserted] = kind_of_.emplace(name, kind);
+        if (!inserted) {
+          Add({{field, j}, {"name", -1}}, "scenario adds " + std::string(kind) + " '" + name +
+                                              "', but network '" + net_.name() +
+                                              "' already has a " + it->second + " of that name");
+          continue;
+        }
+      }
+      *into->Add() = items[j];
+    }
+  }
+
+  Status Result() const {
+    if (problems_.empty()) return Status::OK();
+    std::string message;
+    for (const std::string& p : problems_) {
+      if (!message.empty()) message += '\n';
+      message += p;
+    }
+    return InvalidArgumentError(message);
+  }
+
+ private:
+  void Add(const FieldPath& where, const std::string& message) {
+    problems_.push_back((locate_ ? locate_(where) : origin_) + ": " + message);
+  }
+
+  Network& net_;
+  const std::string& origin_;
+  const Locator& locate_;
+  std::unordered_map<std::string, int> species_, parameters_;
+  std::unordered_map<std::string, std::string> kind_of_;
+  std::unordered_map<std::string, std::string> defined_by_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+Status ApplyScenario(Network& network, const Scenario& scenario, const std::string& origin,
+                     const Locator& locate) {
+  Network result = network;  // the network is unchanged on error
+  Overlay overlay(result, origin, locate);
+  overlay.Apply(scenario.set(), "set", /*scale=*/false);
+  overlay.Apply(scenario.scale(), "scale", /*scale=*/true);
+  overlay.AddAll(scenario.add_species(), result.mutable_species(), "add_species", "species");
+  overlay.AddAll(scenario.add_parameter(), result.mutable_parameter(), "add_parameter",
+                 "parameter");
+  overlay.AddAll(scenario.add_reaction(), result.mutable_reaction(), "add_reaction", "reaction");
+  overlay.AddAll(scenario.add_event(), result.mutable_event(), "add_event", "event");
+  if (Status s = overlay.Result(); !s.ok()) return s;
+  network = std::move(result);
+  return Status::OK();
+}
+
+}  // namespace grn

@@ -1,0 +1,380 @@
+// engine/population/population.cc
+#include "engine/population/population.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "engine/base/status_macros.h"
+#include "engine/population/partition.h"
+#include "engine/sim/make_stepper.h"
+
+namespace grn {
+namespace {
+
+// Lineage 0 of a replicate's stream is the population's own (seeding); cells
+// are numbered from 1.
+constexpr std::uint64_t kPopulationStream = 0;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+Population::Population(std::shared_ptr<const CompiledModel> model,
+                       std::shared_ptr<const PopulationRules> rules,
+                       const PopulationOptions& options)
+    : model_(std::move(model)),
+      rules_(std::move(rules)),
+      options_(options),
+      lattice_(rules_->lattice_width, rules_->lattice_height),
+      replicate_rng_(Rng(options.seed).Split(options.replicate)),
+      pool_(std::max(1u, options.threads)) {}
+
+StatusOr<std::unique_ptr<Population>> Population::Create(
+    std::shared_ptr<const CompiledModel> model, std::shared_ptr<const PopulationRules> rules,
+    const PopulationOptions& options) {
+  if (options.method == MethodKind::kOde) {
+    return InvalidArgumentError(
+        "a population needs a stochastic method (exact or tau); ode cells would all be alike");
+  }
+  if (!(std::isfinite(options.sync_interval) && options.sync_interval > 0)) {
+    return InvalidArgumentError("the sync interval must be > 0");
+  }
+  const std::uint64_t sites =
+      static_cast<std::uint64_t>(rules->lattice_width) * rules->lattice_height;
+  if (options.initial_cells < 1 || options.initial_cells > sites) {
+    return InvalidArgumentError("the population needs 1 to " + std::to_string(sites) +
+                                " cells (the lattice has " + std::to_string(sites) +
+                                " sites, one cell each); got " +
+                                std::to_string(options.initial_cells));
+  }
+  // The rules must come from the network `model` was compiled from.
+  for (const CouplingRule& c : rules->couplings) {
+    if (c.parameter >= model->parameter_names().size() || c.species >= model->num_species()) {
+      return InternalError("coupling of '" + c.parameter_name + "' is out of range");
+    }
+  }
+  if (rules->copy_at_division.size() != model->num_species()) {
+    return InternalError("population rules do not match the model");
+  }
+  std::unique_ptr<Population> population(new Population(model, rules, options));
+  MethodOptions method_options = options.method_options;
+  method_options.cancel = options.cancel;
+  for (unsigned w = 0; w < population->pool_.size(); ++w) {
+    GRN_ASSIGN_OR_RETURN(std::unique_ptr<Stepper> stepper,
+                         MakeStepper(options.method, model, method_options));
+    population->steppers_.push_back(std::move(stepper));
+    population->drivers_.emplace_back(*model, /*whole_counts=*/true);
+  }
+  GRN_RETURN_IF_ERROR(population->Seed());
+  return population;
+}
+
+Status Population::Seed() {
+  const std::uint64_t n = options_.initial_cells;
+  Rng seeding = replicate_rng_.Split(kPopulationStream);
+  std::vector<std::uint32_t> sites(n, kNoSite);
+  if (options_.mode == SpatialMode::kLattice) {
+    // A partial Fisher–Yates shuffle: n distinct sites, uniformly.
+    std::vector<std::uint32_t> all(lattice_.num_sites());
+    std::iota(all.begin(), all.end(), 0u);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const std::uint64_t left = all.size() - i;
+      const auto pick = i + static_cast<std::uint64_t>(
+                                (static_cast<unsigned __int128>(seeding.NextU64()) * left) >> 64);
+      std::swap(all[i], all[pick]);
+      sites[i] = all[i];
+    }
+  }
+  cells_.resize(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    Cell& cell = cells_[i];
+    cell.lineage = next_lineage_++;
+    cell.rng = replicate_rng_.Split(cell.lineage);
+    cell.site = sites[i];
+    cell.senescent = cell.rng.Uniform01() < rules_->senescent_fraction;
+    cell.cycle.BeginAnywhere(cell.rng, rules_->cycle_shape);
+    cell.holding_since.assign(rules_->fates.size(), kNaN);
+  }
+  cell_status_.assign(n, Status::OK());
+  pool_.ParallelFor(n, [this](unsigned w, std::size_t i) {
+    Cell& cell = cells_[i];
+    cell_status_[i] = drivers_[w].Start(cell.state, *steppers_[w], cell.rng);
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!cell_status_[i].ok()) {
+      return Status(cell_status_[i].code(), "cell " + std::to_string(cells_[i].lineage) +
+                                                ": " + cell_status_[i].message());
+    }
+  }
+  RebuildSiteMap();
+  UpdateCouplings();
+  for (Cell& cell : cells_) CheckFates(cell);
+  return Status::OK();
+}
+
+Status Population::AdvanceTo(double t_end) {
+  const double dt = options_.sync_interval;
+  while (time_ < t_end) {
+    if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed)) {
+      return CancelledError("interrupted");
+    }
+    // Sync times are whole multiples of the interval, so they never drift.
+    double t_next = (std::floor(time_ / dt + 1e-9) + 1.0) * dt;
+    if (t_next > t_end - 1e-9 * dt) t_next = t_end;
+    GRN_RETURN_IF_ERROR(Step(t_next));
+  }
+  return Status::OK();
+}
+
+Status Population::Step(double t_next) {
+  const double dt = t_next - time_;
+  GRN_RETURN_IF_ERROR(AdvanceCells(t_next));
+  cell_time_ += static_cast<double>(cells_.size()) * dt;
+  time_ = t_next;
+  UpdateDeathsAndDivisions(dt);
+  RebuildSiteMap();
+  UpdateCouplings();
+  return Status::OK();
+}
+
+Status Population::AdvanceCells(double t_next) {
+  const std::size_t n = cells_.size();
+  cell_status_.assign(n, Status::OK());
+  pool_.ParallelFor(n, [this, t_next](unsigned w, std::size_t i) {
+    Cell& cell = cells_[i];
+    Status s = drivers_[w].AdvanceTo(t_next, cell.state, *steppers_[w], cell.rng);
+    if (s.ok()) {
+      const int before = cell.fate;
+      CheckFates(cell);
+      // on_commit may have set a species that a rule reads.
+      if (cell.fate != before) s = drivers_[w].UpdateRules(cell.state);
+    }
+    cell_status_[i] = std::move(s);
+  });
+  // The first failing cell in lineage order, whichever thread saw it.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!cell_status_[i].ok()) {
+      if (cell_status_[i].code() == StatusCode::kCancelled) return cell_status_[i];
+      return Status(cell_status_[i].code(), "cell " + std::to_string(cells_[i].lineage) +
+                                                " of replicate " +
+                                                std::to_string(options_.replicate) + ": " +
+                                                cell_status_[i].message());
+    }
+  }
+  return Status::OK();
+}
+
+void Population::CheckFates(Cell& cell) const {
+  if (cell.fate >= 0 || cell.senescent) return;
+  const double t = cell.state.t;
+  int best = -1;
+  double best_end = std::numeric_limits<double>::infinity();
+  for (std::size_t f = 0; f < rules_->fates.size(); ++f) {
+    const FateRule& fate = rules_->fates[f];
+    double& since = cell.holding_since[f];
+    if (EvaluateExpression(fate.condition, cell.state.x.data(), cell.state.p.data(), t) == 0.0) {
+      since = kNaN;
+      continue;
+    }
+    if (std::isnan(since)) since = t;
+    // A relative tolerance: since + dwell and t are sums of sync intervals.
+    const double end = since + fate.dwell;
+    if (t >= end - 1e-9 * std::max(1.0, std::fabs(end)) && end < best_end) {
+      best = static_cast<int>(f);
+      best_end = end;
+    }
+  }
+  if (best < 0) return;
+  const FateRule& fate = rules_->fates[best];
+  cell.fate = best;
+  cell.committed_at = t;
+  cell.divisions_left = fate.max_divisions;
+  for (const CellSetting& s : fate.on_commit) {
+    (s.species ? cell.state.x : cell.state.p)[s.index] = s.value;
+  }
+}
+
+double Population::NeighbourCount(const Cell& cell) const {
+  if (options_.mode == SpatialMode::kMixed) {
+    // The expected number of occupied sites around a cell placed at random.
+    const double others = static_cast<double>(live_count_) - 1.0;
+    return HexLattice::kNeighbours * std::max(0.0, others) /
+           static_cast<double>(lattice_.num_sites() - 1);
+  }
+  int occupied = 0;
+  for (std::uint32_t site : lattice_.Neighbours(cell.site)) occupied += site_cell_[site] != kNoSite;
+  return occupied;
+}
+
+double Population::CycleRate(const Cell& cell) const {
+  double cycle_time = rules_->cycle_time;
+  if (cell.fate >= 0) cycle_time *= rules_->fates[cell.fate].cycle_time_factor;
+  const double inhibition =
+      std::max(0.0, 1.0 - NeighbourCount(cell) / static_cast<double>(rules_->max_neighbours));
+  return static_cast<double>(rules_->cycle_shape) / cycle_time * inhibition;
+}
+
+void Population::UpdateDeathsAndDivisions(double dt) {
+  const std::size_t n = cells_.size();
+  // Each division appends two cells: no reallocation below, so references
+  // into cells_ stay valid.
+  cells_.reserve(3 * n + 2);
+  removed_.assign(n, 0);
+  live_count_ = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    Cell& cell = cells_[i];
+    double death_rate = rules_->death_rate;
+    if (cell.fate >= 0) death_rate *= rules_->fates[cell.fate].death_rate_factor;
+    if (death_rate > 0 && cell.rng.Uniform01() < -std::expm1(-death_rate * dt)) {
+      removed_[i] = 1;
+      ++deaths_;
+      --live_count_;
+      if (cell.site != kNoSite) site_cell_[cell.site] = kNoSite;
+      continue;
+    }
+    if (cell.senescent || (cell.fate >= 0 && cell.divisions_left == 0)) continue;
+    double overshoot = 0.0;
+    if (!cell.cycle.Advance(dt, CycleRate(cell), rules_->cycle_shape, cell.rng, &overshoot)) {
+      continue;
+    }
+    const bool room = options_.mode == SpatialMode::kMixed
+                          ? live_count_ < lattice_.num_sites()
+                          : NeighbourCount(cell) < HexLattice::kNeighbours;
+    if (room) {
+      Divide(i, overshoot);
+    } else {
+      cell.cycle.Hold();
+    }
+  }
+  // Survivors keep their lineage order and the daughters (new, larger ids)
+  // follow in the order they were made.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    if (i < n && removed_[i]) continue;
+    if (kept != i) cells_[kept] = std::move(cells_[i]);
+    ++kept;
+  }
+  cells_.resize(kept);
+}
+
+void Population::Divide(std::size_t mother_index, double overshoot) {
+  Cell& mother = cells_[mother_index];
+  std::uint32_t free_site = kNoSite;
+  if (options_.mode == SpatialMode::kLattice) {
+    std::uint32_t free[HexLattice::kNeighbours];
+    int num_free = 0;
+    for (std::uint32_t site : lattice_.Neighbours(mother.site)) {
+      if (site_cell_[site] == kNoSite) free[num_free++] = site;
+    }
+    const auto pick = static_cast<int>(
+        (static_cast<unsigned __int128>(mother.rng.NextU64()) * static_cast<unsigned>(num_free)) >>
+        64);
+    free_site = free[pick];
+  }
+  Cell daughters[2];
+  for (Cell& d : daughters) {
+    d.state.t = mother.state.t;
+    d.state.x.resize(mother.state.x.size());
+    d.state.p = mother.state.p;
+  }
+  PartitionAtDivision(mother.state.x, rules_->copy_at_division, mother.rng, daughters[0].state.x,
+                      daughters[1].state.x);
+  for (int k = 0; k < 2; ++k) {
+    Cell& d = daughters[k];
+    d.lineage = next_lineage_++;
+    d.parent = mother.lineage;
+    d.rng = replicate_rng_.Split(d.lineage);
+    d.site = options_.mode == SpatialMode::kMixed ? kNoSite : (k == 0 ? mother.site : free_site);
+    d.fate = mother.fate;
+    d.committed_at = mother.committed_at;
+    d.divisions_left = mother.divisions_left > 0 ? mother.divisions_left - 1 : mother.divisions_left;
+    d.holding_since = mother.holding_since;
+    d.birth_time = time_;
+    d.senescent = d.fate < 0 && d.rng.Uniform01() < rules_->senescence_per_division;
+    d.cycle.Begin(d.rng, overshoot);
+  }
+  removed_[mother_index] = 1;
+  ++divisions_;
+  ++live_count_;
+  // `mother` is not used past this point: the appends below may not move it
+  // (capacity was reserved), but its slot is about to be dropped.
+  for (Cell& d : daughters) {
+    if (d.site != kNoSite) site_cell_[d.site] = static_cast<std::uint32_t>(cells_.size());
+    cells_.push_back(std::move(d));
+  }
+}
+
+void Population::RebuildSiteMap() {
+  if (options_.mode != SpatialMode::kLattice) return;
+  site_cell_.assign(lattice_.num_sites(), kNoSite);
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    site_cell_[cells_[i].site] = static_cast<std::uint32_t>(i);
+  }
+}
+
+void Population::UpdateCouplings() {
+  const auto& couplings = rules_->couplings;
+  if (couplings.empty()) return;
+  if (options_.mode == SpatialMode::kMixed) {
+    // Every other cell is a contact. Over sites: (sum over the others) /
+    // (sites − 1), the lattice value's expectation for random positions.
+    const double others = static_cast<double>(cells_.size()) - 1.0;
+    const double other_sites = static_cast<double>(lattice_.num_sites() - 1);
+    for (const CouplingRule& c : couplings) {
+      double total = 0.0;
+      for (const Cell& cell : cells_) total += cell.state.x[c.species];
+      const double divisor = c.over_sites ? other_sites : others;
+      for (Cell& cell : cells_) {
+        cell.state.p[c.parameter] =
+            divisor > 0 ? (total - cell.state.x[c.species]) / divisor : 0.0;
+      }
+    }
+    return;
+  }
+  for (Cell& cell : cells_) {
+    const auto neighbours = lattice_.Neighbours(cell.site);
+    for (const CouplingRule& c : couplings) {
+      double sum = 0.0;
+      int contacts = 0;
+      for (std::uint32_t site : neighbours) {
+        const std::uint32_t other = site_cell_[site];
+        if (other != kNoSite) {
+          sum += cells_[other].state.x[c.species];
+          ++contacts;
+        }
+      }
+      const int divisor = c.over_sites ? HexLattice::kNeighbours : contacts;
+      cell.state.p[c.parameter] = divisor > 0 ? sum / divisor : 0.0;
+    }
+  }
+}
+
+PopulationCounts Population::Counts() const {
+  PopulationCounts counts;
+  counts.time = time_;
+  counts.alive = cells_.size();
+  counts.per_fate.assign(rules_->fates.size(), 0);
+  for (const Cell& cell : cells_) {
+    if (cell.fate >= 0) {
+      ++counts.per_fate[cell.fate];
+    } else if (cell.senescent) {
+      ++counts.senescent;
+    } else {
+      ++counts.uncommitted;
+    }
+  }
+  counts.divisions = divisions_;
+  counts.deaths = deaths_;
+  return counts;
+}
+
+std::uint64_t Population::events() const {
+  std::uint64_t events = 0;
+  for (const auto& stepper : steppers_) events += stepper->stats().events;
+  return events;
+}
+
+}  // namespace grn

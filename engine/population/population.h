@@ -1,0 +1,152 @@
+// engine/population/population.h
+//
+// Population: one replicate of a cell population (BIOLOGY.md §3). Every cell
+// runs the same compiled network with its own State and its own random
+// stream, Rng(seed).Split(replicate).Split(lineage); the population's own
+// draws (seeding sites) come from Split(replicate).Split(0).
+//
+// Time advances in synchronisation intervals (sync_interval, model time
+// units). In each interval:
+//   1. every cell advances its network to the sync time (cells in parallel on
+//      the worker pool), then checks its fate conditions (a fate commits when
+//      its condition has held at every sync point for `dwell`; absorbing; if
+//      two complete at once, the one whose dwell ended first, then the one
+//      declared first, wins) and applies the fate's on_commit settings;
+//   2. in lineage order, one cell at a time: death (hazard × fate factor),
+//      the Erlang cell-cycle clock (rate k/T × fate factor × contact
+//      inhibition max(0, 1 − neighbours/max_neighbours)), and division into
+//      two daughters with new lineage ids, molecules partitioned binomially
+//      (partition.h); a daughter takes the mother's site, the other a free
+//      neighbouring site drawn at random (lattice mode);
+//   3. couplings: each cell's coupled parameters are set from its neighbours.
+// Every draw of a step comes from the stream of the cell it concerns, and the
+// order of steps 2 and 3 is fixed, so results do not depend on the number of
+// threads (tests/population/population_test.cc checks bytes).
+//
+// Cell categories (they partition the live cells): committed to a fate;
+// senescent (uncommitted; they neither divide nor commit, but run their
+// network and couple); uncommitted.
+#ifndef GRN_ENGINE_POPULATION_POPULATION_H_
+#define GRN_ENGINE_POPULATION_POPULATION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/base/rng.h"
+#include "engine/base/status.h"
+#include "engine/model/compiled_model.h"
+#include "engine/model/fate_rules.h"
+#include "engine/population/cell_cycle.h"
+#include "engine/population/cell_driver.h"
+#include "engine/population/lattice.h"
+#include "engine/population/worker_pool.h"
+#include "engine/sim/state.h"
+#include "engine/sim/stepper.h"
+
+namespace grn {
+
+enum class SpatialMode {
+  kLattice,  // hex lattice: neighbours are the six adjacent sites
+  kMixed,    // well mixed: no positions; every cell is a neighbour of every other
+};
+
+struct PopulationOptions {
+  MethodKind method = MethodKind::kDirect;  // exact or tau (not ode)
+  MethodOptions method_options;
+  std::uint64_t initial_cells = 500;
+  double sync_interval = 0.25;  // model time units
+  SpatialMode mode = SpatialMode::kLattice;
+  std::uint64_t seed = 1;
+  std::uint64_t replicate = 0;
+  unsigned threads = 1;
+  const std::atomic<bool>* cancel = nullptr;  // set to stop early (kCancelled)
+};
+
+inline constexpr std::uint32_t kNoSite = 0xffffffffu;
+
+struct Cell {
+  State state;
+  Rng rng{0};
+  std::uint64_t lineage = 0;  // 1..N for the seeded cells, then a counter
+  std::uint64_t parent = 0;   // 0 for a seeded cell
+  std::uint32_t site = kNoSite;
+  int fate = -1;              // index into PopulationRules::fates; -1 none
+  bool senescent = false;
+  double birth_time = 0.0;
+  double committed_at = 0.0;
+  std::int64_t divisions_left = -1;  // after commitment; -1: no limit
+  CellCycle cycle;
+  // Per fate: the sync time since which its condition has held, NaN if not.
+  std::vector<double> holding_since;
+};
+
+struct PopulationCounts {
+  double time = 0.0;
+  std::uint64_t alive = 0;
+  std::vector<std::uint64_t> per_fate;  // indexed like PopulationRules::fates
+  std::uint64_t senescent = 0;
+  std::uint64_t uncommitted = 0;
+  std::uint64_t divisions = 0, deaths = 0;  // cumulative since the start
+};
+
+class Population {
+ public:
+  // Seeds options.initial_cells cells at time 0 (random distinct sites in
+  // lattice mode; at most one per site in either mode).
+  static StatusOr<std::unique_ptr<Population>> Create(
+      std::shared_ptr<const CompiledModel> model, std::shared_ptr<const PopulationRules> rules,
+      const PopulationOptions& options);
+
+  // Advances in sync intervals to t_end (the last interval is shortened to
+  // end exactly there). REQUIRES: t_end >= time().
+  Status AdvanceTo(double t_end);
+
+  double time() const { return time_; }
+  PopulationCounts Counts() const;
+  // Live cells in lineage order.
+  const std::vector<Cell>& cells() const { return cells_; }
+  const HexLattice& lattice() const { return lattice_; }
+  // Reaction events fired by all cells so far.
+  std::uint64_t events() const;
+  // Cell-time simulated so far: the sum over intervals of live cells × length.
+  double cell_time() const { return cell_time_; }
+
+ private:
+  Population(std::shared_ptr<const CompiledModel> model,
+             std::shared_ptr<const PopulationRules> rules, const PopulationOptions& options);
+  Status Seed();
+  Status Step(double t_next);
+  Status AdvanceCells(double t_next);
+  void CheckFates(Cell& cell) const;
+  void UpdateDeathsAndDivisions(double dt);
+  void Divide(std::size_t mother_index, double overshoot);
+  void UpdateCouplings();
+  void RebuildSiteMap();
+  double NeighbourCount(const Cell& cell) const;
+  double CycleRate(const Cell& cell) const;
+
+  std::shared_ptr<const CompiledModel> model_;
+  std::shared_ptr<const PopulationRules> rules_;
+  PopulationOptions options_;
+  HexLattice lattice_;
+  Rng replicate_rng_;
+  WorkerPool pool_;
+  std::vector<std::unique_ptr<Stepper>> steppers_;  // one per worker
+  std::vector<CellDriver> drivers_;                 // one per worker
+  std::vector<Status> cell_status_;                 // per cell, for the parallel step
+
+  std::vector<Cell> cells_;                 // live cells, lineage order
+  std::vector<std::uint32_t> site_cell_;    // site -> index into cells_, or kNoSite
+  std::vector<char> removed_;               // per cell: died or divided this step
+  std::uint64_t next_lineage_ = 1;
+  double time_ = 0.0;
+  double cell_time_ = 0.0;
+  std::uint64_t divisions_ = 0, deaths_ = 0;
+  std::uint64_t live_count_ = 0;  // during UpdateDeathsAndDivisions
+};
+
+}  // namespace grn
+
+#endif  // GRN_ENGINE_POPULATION_POPULATION_H_

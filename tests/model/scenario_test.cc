@@ -1,0 +1,108 @@
+// tests/model/scenario_test.cc
+//
+// Scenario overlays (engine/model/scenario.h): set, then scale, then the
+// additions; unknown names, impossible results and name clashes refused with
+// the setting's location, leaving the network unchanged.
+#include "engine/model/scenario.h"
+
+#include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/test_networks.h"
+
+namespace grn {
+namespace {
+
+using grnsim::v1::Network;
+using grnsim::v1::Scenario;
+using test_support::ParseNetwork;
+
+Scenario ParseScenario(const std::string& text) {
+  Scenario s;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &s)) << text;
+  return s;
+}
+
+// "S:<field>#<index>" for a field of the scenario.
+std::string Locate(const FieldPath& where) {
+  std::string out = "S";
+  for (const auto& [name, index] : where) out += ":" + name + "#" + std::to_string(index);
+  return out;
+}
+
+const char* const kNet = R"pb(
+  name: "net" time_unit: h
+  species { name: "G" initial_count: 2 role: gene }
+  species { name: "X" initial_count: 0 }
+  parameter { name: "k" value: 4 range { min: 0 max: 100 } }
+  parameter { name: "p" value: 1 }
+  parameter { name: "q" value: 1 }
+  reaction { name: "make" reactant { species: "G" } product { species: "G" } product { species: "X" } k_param: "k" }
+  assignment_rule { variable: "p" expression: "2 * k" }
+)pb";
+
+TEST(ScenarioTest, SetThenScaleThenAdd) {
+  Network net = ParseNetwork(kNet);
+  const Status s = ApplyScenario(net, ParseScenario(R"pb(
+    name: "oe"
+    scale { name: "k" value: 3 }
+    set { name: "k" value: 5 }
+    scale { name: "G" value: 1.5 }
+    add_species { name: "D" initial_count: 7 }
+    add_event { name: "dose" at_time: 24 period: 24 assign { target: "X" value: "X + 10" } }
+  )pb"), "oe.textproto", Locate);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(net.parameter(0).value(), 15.0);  // set to 5, then scaled by 3
+  EXPECT_EQ(net.species(0).initial_count(), 3.0);
+  ASSERT_EQ(net.species_size(), 3);
+  EXPECT_EQ(net.species(2).name(), "D");
+  ASSERT_EQ(net.event_size(), 1);
+  EXPECT_EQ(net.event(0).period(), 24.0);
+}
+
+TEST(ScenarioTest, RefusesEveryProblemWithItsLocationAndChangesNothing) {
+  Network net = ParseNetwork(kNet);
+  const std::string before = net.DebugString();
+  const Status s = ApplyScenario(net, ParseScenario(R"pb(
+    set { name: "k_tx" value: 1 }
+    set { name: "make" value: 1 }
+    set { name: "k" value: 200 }
+    set { name: "p" value: 3 }
+    set { name: "q" value: -1 }
+    set { name: "q" value: 2 }
+    scale { name: "G" value: 0.25 }
+    add_species { name: "X" }
+    add_reaction { name: "make" product { species: "X" } k: 1 }
+  )pb"), "bad.textproto", Locate);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "S:set#0: scenario sets 'k_tx', which is not a species or parameter of network 'net'\n"
+            "S:set#1: scenario sets 'make', which is not a species or parameter of network 'net' "
+            "(it is a reaction)\n"
+            "S:set#2:value#-1: scenario sets parameter 'k' to 200, outside its range [0, 100]\n"
+            "S:set#3: scenario sets parameter 'p', which an assignment rule defines; the setting "
+            "would have no effect\n"
+            "S:set#4:value#-1: scenario sets 'q' to -1; expected a finite number >= 0\n"
+            "S:set#5: scenario sets 'q' twice in `set`\n"
+            "S:scale#0:value#-1: scenario scales the initial count of species 'G' to 0.5, not a "
+            "whole number of molecules below 2^53\n"
+            "S:add_species#0:name#-1: scenario adds species 'X', but network 'net' already has a "
+            "species of that name\n"
+            "S:add_reaction#0:name#-1: scenario adds reaction 'make', but network 'net' already "
+            "has a reaction of that name");
+  EXPECT_EQ(net.DebugString(), before);
+}
+
+TEST(ScenarioTest, WithoutLocatorNamesTheFile) {
+  Network net = ParseNetwork(kNet);
+  const Status s = ApplyScenario(net, ParseScenario(R"pb(set { name: "nope" value: 1 })pb"),
+                                 "s.textproto");
+  EXPECT_EQ(s.message(), "s.textproto: scenario sets 'nope', which is not a species or parameter "
+                         "of network 'net'");
+}
+
+}  // namespace
+}  // namespace grn

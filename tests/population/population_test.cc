@@ -1,0 +1,381 @@
+// tests/population/population_test.cc
+#include "engine/population/population.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "engine/io/compose_io.h"
+#include "engine/io/network_io.h"
+#include "engine/model/fate_rules.h"
+#include "proto/network.pb.h"
+#include "tests/support/test_networks.h"
+
+namespace grn {
+namespace {
+
+struct Loaded {
+  std::shared_ptr<const CompiledModel> model;
+  std::shared_ptr<const PopulationRules> rules;
+};
+
+Loaded Load(grnsim::v1::Network net) {
+  const auto problems = ValidatePopulationRules(net);
+  for (const auto& p : problems) ADD_FAILURE() << p.message;
+  PreparePopulationNetwork(&net);
+  StatusOr<CompiledModel> model = Compile(net);
+  if (!model.ok()) {
+    ADD_FAILURE() << model.status().message();
+    return {};
+  }
+  Loaded out;
+  out.model = std::make_shared<const CompiledModel>(std::move(*model));
+  StatusOr<PopulationRules> rules = CompilePopulationRules(net, *out.model);
+  if (!rules.ok()) {
+    ADD_FAILURE() << rules.status().message();
+    return {};
+  }
+  out.rules = std::make_shared<const PopulationRules>(std::move(*rules));
+  return out;
+}
+
+Loaded LoadText(const std::string& text) { return Load(test_support::ParseNetwork(text)); }
+
+Loaded LoadToggle() {
+  auto file = ReadNetworkFile(std::string(GRN_SOURCE_DIR) +
+                              "/tests/testdata/population/toggle.textproto");
+  EXPECT_TRUE(file.ok()) << file.status().message();
+  return Load(file->network);
+}
+
+std::unique_ptr<Population> Make(const Loaded& l, const PopulationOptions& options) {
+  auto p = Population::Create(l.model, l.rules, options);
+  EXPECT_TRUE(p.ok()) << p.status().message();
+  return p.ok() ? std::move(*p) : nullptr;
+}
+
+// Every number of every cell, as bytes, plus the counts.
+std::string Fingerprint(const Population& p) {
+  std::string out;
+  auto put = [&out](const void* data, std::size_t n) {
+    out.append(static_cast<const char*>(data), n);
+  };
+  for (const Cell& c : p.cells()) {
+    put(&c.lineage, sizeof c.lineage);
+    put(&c.parent, sizeof c.parent);
+    put(&c.site, sizeof c.site);
+    put(&c.fate, sizeof c.fate);
+    put(&c.senescent, sizeof c.senescent);
+    put(&c.committed_at, sizeof c.committed_at);
+    put(c.state.x.data(), c.state.x.size() * sizeof(double));
+    put(c.state.p.data(), c.state.p.size() * sizeof(double));
+  }
+  const PopulationCounts counts = p.Counts();
+  put(&counts.divisions, sizeof counts.divisions);
+  put(&counts.deaths, sizeof counts.deaths);
+  return out;
+}
+
+TEST(PopulationTest, IdenticalBytesForOneTwoAndThreeThreads) {
+  const Loaded toggle = LoadToggle();
+  ASSERT_TRUE(toggle.model);
+  for (SpatialMode mode : {SpatialMode::kLattice, SpatialMode::kMixed}) {
+    std::string reference;
+    for (unsigned threads : {1u, 2u, 3u}) {
+      PopulationOptions options;
+      options.initial_cells = 50;
+      options.seed = 42;
+      options.replicate = 3;
+      options.threads = threads;
+      options.mode = mode;
+      auto p = Make(toggle, options);
+      ASSERT_TRUE(p);
+      ASSERT_TRUE(p->AdvanceTo(48.0).ok());
+      const std::string bytes = Fingerprint(*p);
+      if (threads == 1) {
+        reference = bytes;
+        EXPECT_GT(p->Counts().divisions, 0u);
+        EXPECT_GT(p->events(), 0u);
+      } else {
+        EXPECT_TRUE(bytes == reference) << threads << " threads differ from 1";
+      }
+    }
+  }
+}
+
+TEST(PopulationTest, ReplicatesAndSeedsGiveDifferentPopulations) {
+  const Loaded toggle = LoadToggle();
+  PopulationOptions options;
+  options.initial_cells = 30;
+  auto a = Make(toggle, options);
+  options.replicate = 1;
+  auto b = Make(toggle, options);
+  ASSERT_TRUE(a->AdvanceTo(24).ok());
+  ASSERT_TRUE(b->AdvanceTo(24).ok());
+  EXPECT_NE(Fingerprint(*a), Fingerprint(*b));
+}
+
+// M is read by nothing and changed by nothing, so only division moves it.
+constexpr char kInert[] = R"pb(
+  name: "inert" time_unit: h
+  species { name: "G" initial_count: 2 role: gene }
+  species { name: "M" initial_count: 1001 role: protein }
+  species { name: "Z" role: protein }
+  reaction { name: "never" reactant { species: "Z" } k: 1 }
+  population { cycle_time: "5" death_rate: "0" senescent_fraction: "0"
+               senescence_per_division: "0" lattice_width: 6 lattice_height: 6 }
+)pb";
+
+TEST(PopulationTest, DivisionConservesMoleculesAndCopiesGenes) {
+  const Loaded inert = LoadText(kInert);
+  ASSERT_TRUE(inert.model);
+  for (SpatialMode mode : {SpatialMode::kLattice, SpatialMode::kMixed}) {
+    PopulationOptions options;
+    options.initial_cells = 4;
+    options.mode = mode;
+    auto p = Make(inert, options);
+    ASSERT_TRUE(p->AdvanceTo(40).ok());
+    EXPECT_GT(p->cells().size(), 8u);
+    double total = 0;
+    for (const Cell& c : p->cells()) {
+      total += c.state.x[1];
+      EXPECT_EQ(c.state.x[0], 2) << "a gene is copied, not split";
+    }
+    EXPECT_GT(p->Counts().divisions, 4u);
+    EXPECT_EQ(total, 4 * 1001.0);
+  }
+}
+
+TEST(PopulationTest, ContactInhibitionFillsTheLatticeAndStops) {
+  const Loaded inert = LoadText(kInert);
+  for (SpatialMode mode : {SpatialMode::kLattice, SpatialMode::kMixed}) {
+    PopulationOptions options;
+    options.initial_cells = 3;
+    options.mode = mode;
+    auto p = Make(inert, options);
+    std::uint64_t divisions_when_full = 0;
+    for (double t = 10; t <= 400; t += 10) {
+      ASSERT_TRUE(p->AdvanceTo(t).ok());
+      ASSERT_LE(p->cells().size(), 36u);
+      if (p->cells().size() == 36 && divisions_when_full == 0) {
+        divisions_when_full = p->Counts().divisions;
+      }
+    }
+    EXPECT_EQ(p->cells().size(), 36u) << "the 6x6 lattice fills";
+    EXPECT_EQ(p->Counts().divisions, divisions_when_full) << "no division once full";
+    if (mode == SpatialMode::kLattice) {
+      std::vector<char> seen(36, 0);
+      for (const Cell& c : p->cells()) {
+        ASSERT_LT(c.site, 36u);
+        EXPECT_FALSE(seen[c.site]) << "two cells on site " << c.site;
+        seen[c.site] = 1;
+      }
+    }
+  }
+}
+
+// `flag` is 1 from t = 2 to t = 5 (timed events); nothing divides or dies.
+std::string Dwell(const std::string& fates, const std::string& population = "") {
+  return R"pb(
+    name: "dwell" time_unit: h
+    species { name: "marker" }
+    species { name: "Z" }
+    parameter { name: "flag" value: 0 }
+    reaction { name: "never" reactant { species: "Z" } k: 1 }
+    event { name: "on" at_time: 2 assign { target: "flag" value: "1" } }
+    event { name: "off" at_time: 5 assign { target: "flag" value: "0" } }
+  )pb" + fates + "population { cycle_time: \"1e9\" death_rate: \"0\" senescent_fraction: \"" +
+         (population.empty() ? "0" : population) + "\" }";
+}
+
+std::vector<std::uint64_t> FateCounts(const std::string& text, double t_end,
+                                      double* committed_at = nullptr) {
+  const Loaded l = LoadText(text);
+  PopulationOptions options;
+  options.initial_cells = 5;
+  auto p = Make(l, options);
+  EXPECT_TRUE(p->AdvanceTo(t_end).ok());
+  if (committed_at != nullptr) *committed_at = p->cells()[0].committed_at;
+  return p->Counts().per_fate;
+}
+
+TEST(PopulationTest, CommitsWhenTheConditionHeldForTheDwell) {
+  double at = 0;
+  const std::string fates = R"pb(
+    fate { name: "early" condition: "flag > 0" dwell: 2 on_commit { name: "marker" value: 7 } }
+    fate { name: "late" condition: "flag > 0" dwell: 4 }
+  )pb";
+  EXPECT_EQ(FateCounts(Dwell(fates), 3.75), (std::vector<std::uint64_t>{0, 0}));
+  EXPECT_EQ(FateCounts(Dwell(fates), 4.0, &at), (std::vector<std::uint64_t>{5, 0}));
+  EXPECT_EQ(at, 4.0);  // held from the sync point at t = 2
+  // Absorbing: still committed after the condition fails at t = 5.
+  EXPECT_EQ(FateCounts(Dwell(fates), 12.0), (std::vector<std::uint64_t>{5, 0}));
+
+  const Loaded l = LoadText(Dwell(fates));
+  PopulationOptions options;
+  options.initial_cells = 2;
+  auto p = Make(l, options);
+  ASSERT_TRUE(p->AdvanceTo(4.0).ok());
+  EXPECT_EQ(p->cells()[0].state.x[0], 7) << "on_commit sets the marker";
+}
+
+TEST(PopulationTest, ConditionMustHoldWithoutBreak) {
+  // The condition holds for 3 h (t = 2..5): a 4 h dwell never completes.
+  const std::string fates = R"pb(fate { name: "late" condition: "flag > 0" dwell: 4 })pb";
+  EXPECT_EQ(FateCounts(Dwell(fates), 20.0), (std::vector<std::uint64_t>{0}));
+}
+
+TEST(PopulationTest, FirstToCompleteWinsThenFirstDeclared) {
+  // b completes at 2 + 2.5 = 4.5, before a (declared first) at 2 + 3 = 5.
+  EXPECT_EQ(FateCounts(Dwell(R"pb(
+    fate { name: "a" condition: "flag > 0" dwell: 3 }
+    fate { name: "b" condition: "flag > 0" dwell: 2.5 })pb"), 8.0),
+            (std::vector<std::uint64_t>{0, 5}));
+  // A tie goes to the fate declared first.
+  EXPECT_EQ(FateCounts(Dwell(R"pb(
+    fate { name: "a" condition: "flag > 0" dwell: 2 }
+    fate { name: "b" condition: "flag > 0" dwell: 2 })pb"), 8.0),
+            (std::vector<std::uint64_t>{5, 0}));
+}
+
+TEST(PopulationTest, TimedAndPeriodicEventsFireInEveryCell) {
+  // pulses += 1 at t = 1, 3, 5, ... (period 2); `once` is set at t = 0.5.
+  const Loaded l = LoadText(R"pb(
+    name: "pulsed" time_unit: h
+    species { name: "pulses" }
+    species { name: "once" }
+    species { name: "Z" }
+    reaction { name: "never" reactant { species: "Z" } k: 1 }
+    event { name: "pulse" at_time: 1 period: 2 assign { target: "pulses" value: "pulses + 1" } }
+    event { name: "one" at_time: 0.5 assign { target: "once" value: "once + 1" } }
+    population { cycle_time: "4" death_rate: "0" senescent_fraction: "0" lattice_width: 5
+                 lattice_height: 5 copy_at_division: "pulses" copy_at_division: "once" }
+  )pb");
+  for (double sync : {0.25, 0.3, 1.0, 5.0}) {
+    PopulationOptions options;
+    options.initial_cells = 3;
+    options.sync_interval = sync;
+    auto p = Make(l, options);
+    ASSERT_TRUE(p->AdvanceTo(10.0).ok());
+    EXPECT_GT(p->cells().size(), 3u) << "daughters keep the schedule";
+    for (const Cell& c : p->cells()) {
+      EXPECT_EQ(c.state.x[0], 5) << "sync " << sync << ": pulses at 1, 3, 5, 7, 9";
+      EXPECT_EQ(c.state.x[1], 1) << "sync " << sync;
+    }
+  }
+}
+
+TEST(PopulationTest, SenescentCellsDoNotCommit) {
+  const std::string fates = R"pb(fate { name: "f" condition: "flag > 0" dwell: 0 })pb";
+  EXPECT_EQ(FateCounts(Dwell(fates, "1"), 8.0), (std::vector<std::uint64_t>{0}));
+  EXPECT_EQ(FateCounts(Dwell(fates, "0"), 8.0), (std::vector<std::uint64_t>{5}));
+}
+
+// W is constant (60 per cell); Y is made at rate k·W_nb, so it appears only
+// in cells with neighbours, and only if the rate reads W_nb live.
+constexpr char kCoupled[] = R"pb(
+  name: "coupled" time_unit: h
+  species { name: "W" initial_count: 60 constant: true role: signal }
+  species { name: "Y" role: protein }
+  parameter { name: "W_nb" value: 0 }
+  parameter { name: "k" value: 0.1 }
+  reaction { name: "make_Y" product { species: "Y" } propensity: "k * W_nb" }
+  coupling { parameter: "W_nb" species: "W" }
+  population { cycle_time: "1e9" death_rate: "0" senescent_fraction: "0"
+               lattice_width: 3 lattice_height: 3 }
+)pb";
+
+TEST(PopulationTest, CouplingReadsTheNeighbours) {
+  const Loaded l = LoadText(kCoupled);
+  const std::uint32_t w_nb = 0;  // parameter index
+  for (SpatialMode mode : {SpatialMode::kLattice, SpatialMode::kMixed}) {
+    PopulationOptions options;
+    options.mode = mode;
+    options.initial_cells = 9;  // every site of the 3×3 lattice: six neighbours each
+    auto full = Make(l, options);
+    ASSERT_TRUE(full->AdvanceTo(10).ok());
+    for (const Cell& c : full->cells()) {
+      EXPECT_EQ(c.state.p[w_nb], 60.0);
+      EXPECT_GT(c.state.x[1], 0) << "the rate law reads the coupled parameter";
+    }
+    options.initial_cells = 1;
+    auto alone = Make(l, options);
+    ASSERT_TRUE(alone->AdvanceTo(10).ok());
+    EXPECT_EQ(alone->cells()[0].state.p[w_nb], 0.0);
+    EXPECT_EQ(alone->cells()[0].state.x[1], 0.0);
+  }
+}
+
+TEST(PopulationTest, CouplingAveragesOverContactsOrSites) {
+  // Two cells, well mixed: over contacts each sees the other (60); over the
+  // sites, 60 / (9 − 1) = 7.5.
+  for (bool over_sites : {false, true}) {
+    std::string text = kCoupled;
+    if (over_sites) {
+      text.replace(text.find("species: \"W\" }"), 15, "species: \"W\" average: sites }");
+    }
+    const Loaded l = LoadText(text);
+    PopulationOptions options;
+    options.mode = SpatialMode::kMixed;
+    options.initial_cells = 2;
+    auto p = Make(l, options);
+    ASSERT_TRUE(p->AdvanceTo(1).ok());
+    for (const Cell& c : p->cells()) EXPECT_EQ(c.state.p[0], over_sites ? 7.5 : 60.0);
+  }
+}
+
+TEST(PopulationTest, CouplingReplacesTheSingleCellRule) {
+  // The single-cell reading W_nb = W (a rule) is replaced by the coupling:
+  // a lone cell has no contacts, so W_nb = 0 and Y is never made.
+  std::string text = kCoupled;
+  text += R"pb(assignment_rule { variable: "W_nb" expression: "W" })pb";
+  const Loaded l = LoadText(text);
+  PopulationOptions options;
+  options.initial_cells = 1;
+  auto p = Make(l, options);
+  ASSERT_TRUE(p->AdvanceTo(10).ok());
+  EXPECT_EQ(p->cells()[0].state.p[0], 0.0);
+  EXPECT_EQ(p->cells()[0].state.x[1], 0.0);
+}
+
+TEST(PopulationTest, MscNetworkWithFatesAndJuxtacrineWnt1) {
+  // networks/msc.textproto (through its includes) under the baseline
+  // scenario, with the §3.2 fates and W_contact_mean coupled to WNT1.
+  auto file = ReadComposedNetworkFile(
+      std::string(GRN_SOURCE_DIR) + "/tests/testdata/population/msc_fates.textproto",
+      {std::string(GRN_SOURCE_DIR) + "/networks/scenarios/baseline_mixed.textproto"});
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  const Loaded msc = Load(file->network);
+  ASSERT_TRUE(msc.model);
+  ASSERT_EQ(msc.rules->fates.size(), 2u);
+  ASSERT_EQ(msc.rules->couplings.size(), 1u);
+  PopulationOptions options;
+  options.initial_cells = 8;
+  options.mode = SpatialMode::kMixed;
+  auto p = Make(msc, options);
+  ASSERT_TRUE(p->AdvanceTo(3.0).ok());
+  const std::uint32_t wnt = msc.rules->couplings[0].species;
+  const std::uint32_t contact = msc.rules->couplings[0].parameter;
+  double others = 0;
+  for (const Cell& c : p->cells()) others += c.state.x[wnt];
+  const Cell& first = p->cells()[0];
+  EXPECT_DOUBLE_EQ(first.state.p[contact],
+                   (others - first.state.x[wnt]) / (p->cells().size() - 1.0));
+  EXPECT_GT(first.state.p[contact], 0);
+  EXPECT_GT(p->events(), 8u * 3 * 1000) << "about 3,000 events per cell-hour";
+}
+
+TEST(PopulationTest, RefusesMoreCellsThanSitesAndOde) {
+  const Loaded l = LoadText(kCoupled);
+  PopulationOptions options;
+  options.initial_cells = 10;
+  EXPECT_FALSE(Population::Create(l.model, l.rules, options).ok());
+  options.initial_cells = 2;
+  options.method = MethodKind::kOde;
+  EXPECT_FALSE(Population::Create(l.model, l.rules, options).ok());
+}
+
+}  // namespace
+}  // namespace grn

@@ -1,0 +1,583 @@
+// tools/cmd_population.cc
+//
+// grnsim population NETWORK: a population of cells, each running the network
+// stochastically, committing to the fates the network declares, dividing and
+// dying (engine/population/population.h), over independent replicates.
+// Writes DIR/replicates.csv (counts and fractions per fate, per replicate and
+// day) and DIR/summary.csv (mean fractions over replicates and log2 of the
+// osteo:adipo ratio R = (N_OB + 0.5)/(N_AD + 0.5) with a 95% percentile
+// bootstrap interval over replicates, BIOLOGY.md §3.9), prints the summary
+// table, and with --plot draws it with gnuplot.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "engine/base/status_macros.h"
+#include "engine/io/atomic_file.h"
+#include "engine/io/compose_io.h"
+#include "engine/io/csv_writer.h"
+#include "engine/io/network_io.h"
+#include "engine/model/fate_rules.h"
+#include "engine/population/bootstrap.h"
+#include "engine/population/population.h"
+#include "engine/sim/make_stepper.h"
+#include "tools/commands.h"
+#include "tools/flags.h"
+#include "tools/progress.h"
+
+namespace grn::cli {
+namespace {
+
+// Fixed, so the same replicates always give the same interval, and a scenario
+// and its baseline are resampled alike (common random numbers).
+constexpr std::uint64_t kBootstrapSeed = 20240607;
+constexpr int kBootstrapResamples = 2000;
+constexpr double kConfidence = 0.95;
+
+struct PopulationFlags {
+  std::uint64_t cells = 500;
+  double days = 14;
+  std::uint64_t replicates = 20;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  std::uint64_t threads = 0;  // 0: all cores
+  double sync_hours = 0.25;
+  std::string mode = "lattice";
+  std::string method = "auto";
+  MethodOptions method_options;
+  std::vector<std::string> scenarios;
+  std::string output;
+  std::string plot;
+  std::string osteo_fate = "osteo";
+  std::string adipo_fate = "adipo";
+  bool quiet = false;
+};
+
+struct LoadedPopulation {
+  std::shared_ptr<const CompiledModel> model;
+  std::shared_ptr<const PopulationRules> rules;
+  std::string hash;  // of the network as read, before the population's preparation
+};
+
+// FNV-1a (64 bit) of the deterministic binary encoding: the same network
+// (whatever its file format, layout or comments) gives the same hash.
+std::string NetworkHash(const grnsim::v1::Network& network) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    network.SerializeToCodedStream(&coded);
+  }
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
+  return buf;
+}
+
+// Read → includes and scenarios → Validate (as LoadModel does) → the
+// population rules → Compile.
+StatusOr<LoadedPopulation> Load(const std::string& path,
+                                const std::vector<std::string>& scenario_paths) {
+  GRN_ASSIGN_OR_RETURN(NetworkFile file, ReadComposedNetworkFile(path, scenario_paths));
+  GRN_RETURN_IF_ERROR(ValidateNetworkFile(file, ValidateOptions{}));  // nothing external
+  const std::vector<Diagnostic> problems = ValidatePopulationRules(file.network);
+  if (!problems.empty()) {
+    std::string message;
+    for (const Diagnostic& d : problems) {
+      if (!message.empty()) message += '\n';
+      message += file.source->Locate(d.where) + ": " + d.message;
+    }
+    return InvalidArgumentError(message);
+  }
+  LoadedPopulation loaded;
+  loaded.hash = NetworkHash(file.network);
+  PreparePopulationNetwork(&file.network);
+  GRN_ASSIGN_OR_RETURN(CompiledModel model, Compile(file.network));
+  loaded.model = std::make_shared<const CompiledModel>(std::move(model));
+  StatusOr<PopulationRules> rules = CompilePopulationRules(file.network, *loaded.model);
+  if (!rules.ok()) return Status(rules.status().code(), path + ": " + rules.status().message());
+  loaded.rules = std::make_shared<const PopulationRules>(std::move(*rules));
+  return loaded;
+}
+
+Status CheckFlags(const PopulationFlags& f) {
+  if (f.cells < 1) return InvalidArgumentError("--cells must be >= 1");
+  if (!(f.days > 0 && f.days <= 1e5)) return InvalidArgumentError("--days must be in (0, 1e5]");
+  if (f.replicates < 1 || f.replicates > 100000) {
+    return InvalidArgumentError("--replicates must be in [1, 100000]");
+  }
+  if (f.threads > 4096) return InvalidArgumentError("--threads must be <= 4096");
+  if (!(f.sync_hours > 0 && f.sync_hours <= 24)) {
+    return InvalidArgumentError("--sync-hours must be in (0, 24]");
+  }
+  if (f.mode != "lattice" && f.mode != "mixed") {
+    return InvalidArgumentError("--mode must be lattice or mixed, got '" + f.mode + "'");
+  }
+  if (f.method == "ode") {
+    return InvalidArgumentError("--method ode is deterministic: every cell would be alike; use "
+                                "an exact method or tau");
+  }
+  if (!(f.method_options.tau.epsilon > 0 && f.method_options.tau.epsilon < 1)) {
+    return InvalidArgumentError("--epsilon must be in (0, 1)");
+  }
+  if (!f.plot.empty()) {
+    const std::string ext = std::filesystem::path(f.plot).extension().string();
+    if (ext != ".svg" && ext != ".png") {
+      return InvalidArgumentError("--plot must name a .svg or .png file, got '" + f.plot + "'");
+    }
+  }
+  return Status::OK();
+}
+
+// Output times in days: every whole day, and the end.
+std::vector<double> OutputDays(double days) {
+  std::vector<double> out;
+  for (double d = 0; d < days - 1e-9; d += 1) out.push_back(d);
+  out.push_back(days);
+  return out;
+}
+
+std::string Number(double v) {
+  std::string s;
+  AppendNumber(s, v);
+  return s;
+}
+
+// One replicate's counts at each output day.
+using ReplicateCounts = std::vector<PopulationCounts>;
+
+struct SummaryRow {
+  double day;
+  double osteo, adipo, uncommitted;  // mean fractions over replicates
+  double log2_ratio, lo, hi;
+  Interval osteo_ci, adipo_ci, uncommitted_ci;  // for the plot
+};
+
+double Fraction(std::uint64_t count, std::uint64_t alive) {
+  return alive == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(alive);
+}
+
+std::vector<SummaryRow> Summarise(const std::vector<double>& days,
+                                  const std::vector<ReplicateCounts>& replicates, int osteo,
+                                  int adipo) {
+  std::vector<SummaryRow> rows;
+  const Rng bootstrap_root(kBootstrapSeed);
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    std::vector<double> fo, fa, fu, ratio;
+    for (const ReplicateCounts& rep : replicates) {
+      const PopulationCounts& c = rep[k];
+      fo.push_back(Fraction(c.per_fate[osteo], c.alive));
+      fa.push_back(Fraction(c.per_fate[adipo], c.alive));
+      fu.push_back(Fraction(c.uncommitted, c.alive));
+      ratio.push_back(std::log2((static_cast<double>(c.per_fate[osteo]) + 0.5) /
+                                (static_cast<double>(c.per_fate[adipo]) + 0.5)));
+    }
+    SummaryRow row{days[k], Mean(fo), Mean(fa), Mean(fu), Mean(ratio), NAN, NAN, {}, {}, {}};
+    if (replicates.size() >= 2) {
+      // One stream per output day and quantity, independent of everything else.
+      auto interval = [&](const std::vector<double>& v, std::uint64_t which) {
+        Rng rng = bootstrap_root.Split(k * 4 + which);
+        return BootstrapMeanInterval(v, kBootstrapResamples, kConfidence, rng);
+      };
+      const Interval r = interval(ratio, 0);
+      row.lo = r.lo;
+      row.hi = r.hi;
+      row.osteo_ci = interval(fo, 1);
+      row.adipo_ci = interval(fa, 2);
+      row.uncommitted_ci = interval(fu, 3);
+    } else {
+      row.osteo_ci = {row.osteo, row.osteo};
+      row.adipo_ci = {row.adipo, row.adipo};
+      row.uncommitted_ci = {row.uncommitted, row.uncommitted};
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& rules,
+                          const std::vector<double>& days,
+                          const std::vector<ReplicateCounts>& replicates) {
+  std::string out = provenance + "replicate,day,cells";
+  for (const FateRule& f : rules.fates) out += "," + f.name + "_count";
+  out += ",senescent_count,uncommitted_count";
+  for (const FateRule& f : rules.fates) out += "," + f.name + "_fraction";
+  out += ",senescent_fraction,uncommitted_fraction,divisions,deaths\n";
+  // Field by field: GCC 12 misreports `"," + std::string` (-Wrestrict).
+  auto field = [&out](const std::string& text) {
+    out += ',';
+    out += text;
+  };
+  for (std::size_t r = 0; r < replicates.size(); ++r) {
+    for (std::size_t k = 0; k < days.size(); ++k) {
+      const PopulationCounts& c = replicates[r][k];
+      out += std::to_string(r);
+      field(Number(days[k]));
+      field(std::to_string(c.alive));
+      for (std::uint64_t n : c.per_fate) field(std::to_string(n));
+      field(std::to_string(c.senescent));
+      field(std::to_string(c.uncommitted));
+      for (std::uint64_t n : c.per_fate) field(Number(Fraction(n, c.alive)));
+      field(Number(Fraction(c.senescent, c.alive)));
+      field(Number(Fraction(c.uncommitted, c.alive)));
+      field(std::to_string(c.divisions));
+      field(std::to_string(c.deaths));
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryRow>& rows) {
+  std::string out = provenance +
+                    "day,osteo_fraction,adipo_fraction,uncommitted_fraction,log2_ratio,"
+                    "log2_ratio_lo,log2_ratio_hi\n";
+  for (const SummaryRow& r : rows) {
+    out += Number(r.day) + "," + Number(r.osteo) + "," + Number(r.adipo) + "," +
+           Number(r.uncommitted) + "," + Number(r.log2_ratio) + "," + Number(r.lo) + "," +
+           Number(r.hi) + "\n";
+  }
+  return out;
+}
+
+void PrintTable(const PopulationFlags& f, const std::vector<SummaryRow>& rows) {
+  std::printf("%6s  %8s  %8s  %11s  %8s  %s\n", "day", f.osteo_fate.c_str(), f.adipo_fate.c_str(),
+              "uncommitted", "log2 R", "95% CI");
+  for (const SummaryRow& r : rows) {
+    char ci[64] = "-";
+    if (!std::isnan(r.lo)) std::snprintf(ci, sizeof ci, "[%.2f, %.2f]", r.lo, r.hi);
+    std::printf("%6g  %8.3f  %8.3f  %11.3f  %8.2f  %s\n", r.day, r.osteo, r.adipo, r.uncommitted,
+                r.log2_ratio, ci);
+  }
+}
+
+// True if `program` is an executable file on PATH.
+bool OnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::stringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+std::string GnuplotQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// Draws fractions (mean over replicates, bootstrap band) and log2 R (with
+// its band) over days. The image is written under a temporary name and
+// renamed into place, like every other output.
+Status DrawPlot(const std::string& path, const std::string& title, const PopulationFlags& f,
+                const std::vector<SummaryRow>& rows) {
+  const bool svg = std::filesystem::path(path).extension() == ".svg";
+  const std::string temp = path + ".tmp" + std::to_string(getpid());
+  std::string script;
+  script += svg ? "set terminal svg size 900,700 dynamic font 'sans,11'\n"
+                : "set terminal pngcairo size 900,700 font 'sans,10'\n";
+  script += "set output " + GnuplotQuote(temp) + "\n";
+  script += "$d << EOD\n";
+  for (const SummaryRow& r : rows) {
+    script += Number(r.day) + " " + Number(r.osteo) + " " + Number(r.osteo_ci.lo) + " " +
+              Number(r.osteo_ci.hi) + " " + Number(r.adipo) + " " + Number(r.adipo_ci.lo) + " " +
+              Number(r.adipo_ci.hi) + " " + Number(r.uncommitted) + " " +
+              Number(r.uncommitted_ci.lo) + " " + Number(r.uncommitted_ci.hi) + " " +
+              Number(r.log2_ratio) + " " + Number(std::isnan(r.lo) ? r.log2_ratio : r.lo) + " " +
+              Number(std::isnan(r.hi) ? r.log2_ratio : r.hi) + "\n";
+  }
+  script += "EOD\n";
+  // A double-quoted gnuplot string, where \n breaks the line.
+  std::string quoted_title = "\"";
+  for (char c : title) {
+    if (c == '\n') {
+      quoted_title += "\\n";
+    } else {
+      if (c == '"' || c == '\\') quoted_title += '\\';
+      quoted_title += c;
+    }
+  }
+  quoted_title += '"';
+  script += "set multiplot layout 2,1 title " + quoted_title + " font ',10'\n";
+  // The same right margin in both panels keeps their day axes aligned.
+  script += "set grid\nset key outside right\nset rmargin at screen 0.8\nset xlabel 'day'\n";
+  script += "set ylabel 'fraction of live cells'\nset yrange [0:1]\n";
+  script += "set style fill transparent solid 0.25 noborder\n";
+  script += "plot $d using 1:3:4 with filledcurves lc rgb '#1f77b4' notitle, "
+            "$d using 1:2 with linespoints lc rgb '#1f77b4' pt 7 ps 0.5 title " +
+            GnuplotQuote(f.osteo_fate) +
+            ", $d using 1:6:7 with filledcurves lc rgb '#d62728' notitle, "
+            "$d using 1:5 with linespoints lc rgb '#d62728' pt 7 ps 0.5 title " +
+            GnuplotQuote(f.adipo_fate) +
+            ", $d using 1:9:10 with filledcurves lc rgb '#7f7f7f' notitle, "
+            "$d using 1:8 with linespoints lc rgb '#7f7f7f' pt 7 ps 0.5 title 'uncommitted'\n";
+  script += "set ylabel 'log2 (" + f.osteo_fate + "+0.5)/(" + f.adipo_fate +
+            "+0.5)'\nset autoscale y\n";
+  script += "plot $d using 1:12:13 with filledcurves lc rgb '#2ca02c' title '95% CI', "
+            "$d using 1:11 with linespoints lc rgb '#2ca02c' pt 7 ps 0.5 title 'log2 R'\n";
+  script += "unset multiplot\nset output\n";
+  std::FILE* gp = popen("gnuplot", "w");
+  if (gp == nullptr) return IOError(path + ": cannot start gnuplot");
+  std::fwrite(script.data(), 1, script.size(), gp);
+  const int rc = pclose(gp);
+  std::error_code ec;
+  if (rc != 0) {
+    std::filesystem::remove(temp, ec);
+    return IOError(path + ": gnuplot failed (exit " + std::to_string(rc) + ")");
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    return IOError(path + ": cannot write the plot: " + ec.message());
+  }
+  return Status::OK();
+}
+
+
+long PeakRssBytes() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss * 1024L;
+}
+
+}  // namespace
+
+int RunPopulation(int argc, char** argv) {
+  PopulationFlags f;
+  FlagParser flags(
+      "grnsim population NETWORK [options]",
+      "Simulates a population of cells, each running NETWORK stochastically with its own\n"
+      "random stream, committing to the fates the network declares (fate { ... }),\n"
+      "dividing (Erlang cell cycle, contact inhibition on a hex lattice, binomial\n"
+      "partitioning of molecules) and dying, over independent replicates. Prints mean fate\n"
+      "fractions per day and log2 of R = (N_osteo+0.5)/(N_adipo+0.5) with a 95% percentile\n"
+      "bootstrap interval over replicates. The same --seed gives the same numbers for any\n"
+      "--threads.");
+  flags.AddStringList("scenario", "FILE", &f.scenarios,
+                      "apply a scenario overlay (grnsim.v1.Scenario) on load; repeatable,\n"
+                      "                          applied in the order given");
+  flags.AddUint("cells", &f.cells, "cells seeded at day 0 (default 500)");
+  flags.AddDouble("days", &f.days, "days to simulate, converted with the network's time unit (default 14)");
+  flags.AddUint("replicates", &f.replicates, "independent replicates (default 20)");
+  flags.AddUint("seed", &f.seed, "random seed (default: drawn and reported)", &f.seed_given);
+  flags.AddUint("threads", &f.threads, "worker threads, cells in parallel (default: all cores)");
+  flags.AddDouble("sync-hours", &f.sync_hours,
+                  "synchronisation interval in hours: fates, couplings, division (default 0.25)");
+  flags.AddString("mode", "M", &f.mode, "lattice (hex, periodic) | mixed (no space) (default lattice)");
+  flags.AddString("method", "M", &f.method,
+                  "auto | direct | nrm | tau: the per-cell stepper (default auto, exact)");
+  flags.AddDouble("epsilon", &f.method_options.tau.epsilon, "tau: error control (default 0.03)");
+  flags.AddString("output", "DIR", &f.output,
+                  "write DIR/replicates.csv and DIR/summary.csv (created if missing)");
+  flags.AddString("plot", "FILE", &f.plot, "draw fractions and log2 R over days (.svg or .png; gnuplot)");
+  flags.AddString("osteo-fate", "NAME", &f.osteo_fate, "the numerator fate of R (default osteo)");
+  flags.AddString("adipo-fate", "NAME", &f.adipo_fate, "the denominator fate of R (default adipo)");
+  flags.AddBool("quiet", &f.quiet, "no summary line or progress bar on stderr");
+
+  std::vector<std::string> files;
+  bool help = false;
+  Status status = flags.Parse(argc, argv, 2, &files, &help);
+  if (help) {
+    std::fputs(flags.Help().c_str(), stdout);
+    return 0;
+  }
+  if (status.ok() && files.size() != 1) {
+    status = InvalidArgumentError(files.empty() ? "population: no network file given (see --help)"
+                                                : "population: expected one network file, got " +
+                                                      std::to_string(files.size()));
+  }
+  if (status.ok()) status = CheckFlags(f);
+  StatusOr<MethodKind> method = MethodKind::kDirect;
+  if (status.ok() && f.method != "auto") {
+    method = ParseMethod(f.method);
+    status = method.status();
+  }
+  if (!status.ok()) {
+    PrintError(status.message());
+    return 2;
+  }
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  StatusOr<LoadedPopulation> loaded = Load(files[0], f.scenarios);
+  if (!loaded.ok()) {
+    PrintError(loaded.status().message());
+    return ExitCodeFor(loaded.status());
+  }
+  const CompiledModel& model = *loaded->model;
+  const PopulationRules& rules = *loaded->rules;
+  const int osteo = rules.FateIndex(f.osteo_fate), adipo = rules.FateIndex(f.adipo_fate);
+  if (osteo < 0 || adipo < 0 || osteo == adipo) {
+    std::string declared;
+    for (const FateRule& r : rules.fates) declared += (declared.empty() ? "" : ", ") + r.name;
+    PrintError(files[0] + ": " +
+               (osteo == adipo && osteo >= 0
+                    ? "--osteo-fate and --adipo-fate name the same fate '" + f.osteo_fate + "'"
+                    : "fate '" + (osteo < 0 ? f.osteo_fate : f.adipo_fate) +
+                          "' is not declared (declared: " +
+                          (declared.empty() ? "none" : declared) +
+                          "); name the two fates of the ratio with --osteo-fate and --adipo-fate"));
+    return 2;
+  }
+  const std::uint64_t sites = static_cast<std::uint64_t>(rules.lattice_width) * rules.lattice_height;
+  if (f.cells > sites) {
+    PrintError("--cells " + std::to_string(f.cells) + " is more than the " +
+               std::to_string(sites) + " lattice sites (" + std::to_string(rules.lattice_width) +
+               "×" + std::to_string(rules.lattice_height) + ", one cell per site)");
+    return 2;
+  }
+
+  if (!f.seed_given) {
+    std::random_device device;
+    f.seed = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  }
+  PopulationOptions options;
+  options.method = f.method == "auto" ? ChooseExactMethod(model) : *method;
+  options.method_options = f.method_options;
+  options.initial_cells = f.cells;
+  const double units_per_hour = 1.0 / rules.hours_per_time_unit;
+  options.sync_interval = f.sync_hours * units_per_hour;
+  options.mode = f.mode == "mixed" ? SpatialMode::kMixed : SpatialMode::kLattice;
+  options.seed = f.seed;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  options.threads = f.threads == 0 ? cores : static_cast<unsigned>(f.threads);
+  options.cancel = &g_interrupted;
+
+  // Outputs are opened before the run, so an unwritable folder fails at once.
+  std::unique_ptr<AtomicFile> replicates_file, summary_file;
+  if (!f.output.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(f.output, ec);
+    if (ec) {
+      PrintError(f.output + ": cannot create the output folder: " + ec.message());
+      return 1;
+    }
+    replicates_file = std::make_unique<AtomicFile>(f.output + "/replicates.csv");
+    summary_file = std::make_unique<AtomicFile>(f.output + "/summary.csv");
+    for (const AtomicFile* file : {replicates_file.get(), summary_file.get()}) {
+      if (!file->status().ok()) {
+        PrintError(file->status().message());
+        return 1;
+      }
+    }
+  }
+
+  const std::vector<double> days = OutputDays(f.days);
+  std::vector<ReplicateCounts> results;
+  std::uint64_t events = 0;
+  double cell_time = 0;
+  {
+    ProgressBar bar("population", f.replicates * days.size(), !f.quiet);
+    std::uint64_t done = 0;
+    for (std::uint64_t r = 0; r < f.replicates && status.ok(); ++r) {
+      options.replicate = r;
+      auto population = Population::Create(loaded->model, loaded->rules, options);
+      if (!population.ok()) {
+        status = population.status();
+        break;
+      }
+      ReplicateCounts counts;
+      for (double day : days) {
+        status = (*population)->AdvanceTo(day * 24.0 * units_per_hour);
+        if (!status.ok()) break;
+        counts.push_back((*population)->Counts());
+        bar.Update(++done);
+      }
+      events += (*population)->events();
+      cell_time += (*population)->cell_time();
+      results.push_back(std::move(counts));
+    }
+  }
+  if (!status.ok()) {
+    if (status.code() == StatusCode::kCancelled) {
+      PrintError("interrupted; nothing was written");
+    } else {
+      PrintError(files[0] + ": " + status.message());
+    }
+    return ExitCodeFor(status);
+  }
+
+  const std::vector<SummaryRow> rows = Summarise(days, results, osteo, adipo);
+  char settings[512];
+  std::snprintf(settings, sizeof settings,
+                "seed %" PRIu64 "; replicates %" PRIu64 "; cells %" PRIu64
+                "; days %g; sync %g h; mode %s; method %s",
+                f.seed, f.replicates, f.cells, f.days, f.sync_hours, f.mode.c_str(),
+                MethodName(options.method));
+  std::string scenarios;
+  for (const std::string& s : f.scenarios) scenarios += (scenarios.empty() ? "" : " ") + s;
+  if (scenarios.empty()) scenarios = "none";
+  const std::string provenance_text = "grnsim " + std::string(GRN_VERSION) + " population; network " +
+                                      files[0] + " (fnv1a64 " + loaded->hash +
+                                      "); scenarios " + scenarios + "; " + settings;
+  const std::string provenance = "# " + provenance_text + "\n";
+  const std::string plot_title = std::filesystem::path(files[0]).filename().string() +
+                                 (f.scenarios.empty() ? "" : " + " + scenarios) + " (" +
+                                 loaded->hash + ")\n" + settings;
+  if (replicates_file) {
+    replicates_file->Write(ReplicatesCsv(provenance, rules, days, results));
+    summary_file->Write(SummaryCsv(provenance, rows));
+    for (AtomicFile* file : {replicates_file.get(), summary_file.get()}) {
+      if (Status s = file->Commit(); !s.ok()) {
+        PrintError(s.message());
+        return 1;
+      }
+    }
+  }
+  PrintTable(f, rows);
+  std::fflush(stdout);
+
+  if (!f.plot.empty()) {
+    if (!OnPath("gnuplot")) {
+      PrintError("gnuplot not found (Debian package gnuplot-nox): no plot drawn");
+    } else if (Status s = DrawPlot(f.plot, plot_title, f, rows); !s.ok()) {
+      PrintError(s.message());
+      return 1;
+    }
+  }
+
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  if (!f.quiet) {
+    const double cell_hours = cell_time * rules.hours_per_time_unit;
+    std::fprintf(stderr,
+                 "grnsim: population, %" PRIu64 " replicate%s × %" PRIu64
+                 " cells to day %g: %.3g cell-hours, %" PRIu64
+                 " events (%.0f per cell-hour) in %.2f s (%.3g cell-hours/s, %u thread%s, peak "
+                 "RSS %.0f MB); seed %" PRIu64 "%s\n",
+                 f.replicates, f.replicates == 1 ? "" : "s", f.cells, f.days, cell_hours, events,
+                 cell_hours > 0 ? static_cast<double>(events) / cell_hours : 0.0, wall,
+                 wall > 0 ? cell_hours / wall : 0.0, options.threads,
+                 options.threads == 1 ? "" : "s", static_cast<double>(PeakRssBytes()) / 1e6,
+                 f.seed, f.seed_given ? "" : " (drawn; repeat with --seed)");
+    if (!f.output.empty()) {
+      std::fprintf(stderr, "grnsim: wrote %s/replicates.csv and %s/summary.csv\n",
+                   f.output.c_str(), f.output.c_str());
+    }
+    if (!f.plot.empty() && OnPath("gnuplot")) {
+      std::fprintf(stderr, "grnsim: plot in %s\n", f.plot.c_str());
+    }
+  }
+  return 0;
+}
+
+}  // namespace grn::cli
