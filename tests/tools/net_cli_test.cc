@@ -472,5 +472,57 @@ TEST(NetCliTest, ValidateFollowsIncludesAndAppliesScenarios) {
   EXPECT_TRUE(Contains(r.out, "time,G,X,Y")) << r.out;
 }
 
+TEST(NetCliTest, BundledNetworksLintCleanAndDraw) {
+  // Every bundled network, module and stand-alone network lints without
+  // errors or warnings (a module's external inputs are not "unreachable");
+  // the composed ones show their feedback loops and allele conservation, and
+  // draw.
+  const std::string dir = MakeTempDir();
+  std::vector<std::string> files;
+  for (const char* folder : {"networks", "networks/modules", "networks/standalone"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(Source(folder))) {
+      if (entry.path().extension() == ".textproto") files.push_back(entry.path().string());
+    }
+  }
+  ASSERT_GE(files.size(), 14u);
+  for (const std::string& file : files) {
+    const Result lint = Grnsim(dir, "net lint " + file);
+    EXPECT_EQ(lint.exit_code, 0) << file << "\n" << lint.out << lint.err;
+    EXPECT_FALSE(Contains(lint.out, ": warning: ")) << file << "\n" << lint.out;
+  }
+  const Result msc = Grnsim(dir, "net lint " + Source("networks/msc.textproto"));
+  EXPECT_TRUE(Contains(msc.out, "info: positive feedback loop")) << msc.out;
+  EXPECT_TRUE(Contains(msc.out, "info: conservation law: GR_off + GR_on = 2")) << msc.out;
+  const Result oc = Grnsim(dir, "net lint " + Source("networks/osteoclast.textproto"));
+  EXPECT_TRUE(Contains(oc.out, "info: conservation law: GN_off + GN_on = 2")) << oc.out;
+  for (const char* net : {"networks/msc.textproto", "networks/osteoclast.textproto"}) {
+    const Result graph = Grnsim(dir, std::string("net graph ") + Source(net) + " -o " + dir + "/g.dot");
+    EXPECT_EQ(graph.exit_code, 0) << net << graph.err;
+    EXPECT_TRUE(Contains(ReadFile(dir + "/g.dot"), "RUNX2") || Contains(ReadFile(dir + "/g.dot"), "NFATC1"));
+  }
+}
+
+TEST(NetCliTest, EditsOfComposedNetworksKeepTheirModules) {
+  const std::string dir = MakeTempDir();
+  // A name defined in an included module: the error says where, and how.
+  const Result set = Grnsim(dir, "net set " + Source("networks/msc.textproto") + " OI=1 -o " + dir +
+                                     "/x.textproto");
+  EXPECT_EQ(set.exit_code, 2);
+  EXPECT_TRUE(Contains(set.err, "it is defined in an included module (")) << set.err;
+  EXPECT_TRUE(Contains(set.err, "F_fate_switch.textproto:")) << set.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.textproto"));
+  // Written to another folder, include paths are rebased and still resolve.
+  const Result moved = Grnsim(dir, "net set " + Source("networks/standalone/F_alone.textproto") +
+                                       " BCAT=500 -o " + dir + "/f.textproto");
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  const Result valid = Grnsim(dir, "validate " + dir + "/f.textproto");
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  // diff composes both sides: only the change shows.
+  const Result diff = Grnsim(dir, "net diff " + Source("networks/standalone/F_alone.textproto") + " " +
+                                      dir + "/f.textproto");
+  EXPECT_TRUE(Contains(diff.out, "BCAT")) << diff.out;
+  EXPECT_FALSE(Contains(diff.out, "+ reaction")) << diff.out;
+}
+
 }  // namespace
 }  // namespace grn
