@@ -23,6 +23,7 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/text_edit.h"
 #include "engine/kinetics/expression.h"
 #include "engine/model/validate.h"
 
@@ -477,6 +478,13 @@ StatusOr<std::string> Exporter::Run() {
     Parameter* out = model_->createParameter();
     out->setId(p.name());
     if (!p.description().empty()) out->setName(XmlText(p.description()));
+    // libsbml writes a subnormal double in a form its own reader (and the
+    // XML schema type it checks against) rejects.
+    if (std::fpclassify(p.value()) == FP_SUBNORMAL) {
+      return Refuse("parameter '" + p.name() + "'",
+                    "value " + FormatNumberToken(p.value()) +
+                        " is subnormal (below 2.2e-308), which SBML files cannot carry");
+    }
     out->setValue(p.value());
     out->setConstant(!event_targets_.count(p.name()) && !rule_targets_.count(p.name()));
   }
