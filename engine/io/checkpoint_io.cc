@@ -7,9 +7,11 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include "engine/base/status_macros.h"
 #include "engine/io/atomic_file.h"
@@ -186,6 +188,14 @@ StatusOr<EnsembleBlock> FromProto(const pb::EnsembleBlock& b, const EnsembleShap
 
 std::string Quote(const std::string& s) { return s.empty() ? "(none)" : s; }
 
+// protobuf logs some decoding problems (a string field that is not UTF-8) to
+// stderr itself; our errors say it all. network_io.cc does the same for the
+// files it reads, but a checkpoint or a rank's message may be decoded first.
+void SilenceProtobufLogging() {
+  static std::once_flag once;
+  std::call_once(once, [] { google::protobuf::SetLogHandler(nullptr); });
+}
+
 }  // namespace
 
 StatusOr<std::string> ModelHash(const std::string& path,
@@ -263,6 +273,7 @@ StatusOr<LoadedCheckpoint> ReadCheckpoint(const std::string& path,
 StatusOr<LoadedCheckpoint> ParseCheckpoint(std::string_view bytes, const std::string& name,
                                            const CheckpointIdentity& expected,
                                            const EnsembleShape& shape) {
+  SilenceProtobufLogging();
   pb::Checkpoint c;
   if (bytes.size() >= kMaxCheckpointBytes ||
       !c.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -326,6 +337,7 @@ std::string SerializeReduction(const BlockReduction& reduction, std::uint64_t ev
 
 StatusOr<std::pair<BlockReduction, std::uint64_t>> ParseReduction(std::string_view bytes,
                                                                   const EnsembleShape& shape) {
+  SilenceProtobufLogging();
   pb::EnsembleReduction r;
   if (bytes.size() >= kMaxCheckpointBytes ||
       !r.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
