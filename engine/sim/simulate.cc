@@ -189,36 +189,28 @@ class RunDriver {
   std::vector<double> values_;
 };
 
-// Continues `block`, runs [first, last), from the runs it already holds,
-// keeping the species in `columns`. When `cancel` is set it stops between
-// runs: with finish_on_cancel it returns OK with the block partly run (a
-// caller that checkpoints keeps it), otherwise kCancelled.
-Status RunBlock(const CompiledModel& model, Stepper& stepper, const SimulationOptions& options,
-                const std::vector<double>& times, std::span<const std::uint32_t> columns,
-                bool keep_runs, bool finish_on_cancel, std::uint64_t first, std::uint64_t last,
-                EnsembleBlock& block) {
+// One finished run of an ensemble: its trajectory (samples × kept species,
+// sample-major) and the reaction events it fired.
+struct FinishedRun {
+  std::vector<double> trajectory;
+  std::uint64_t events = 0;
+};
+
+// Simulates run `run` into `out`, keeping the species in `columns`.
+Status RunOne(RunDriver& driver, State& state, Stepper& stepper, const SimulationOptions& options,
+              const std::vector<double>& times, std::span<const std::uint32_t> columns,
+              std::uint64_t run, FinishedRun& out) {
   const std::size_t n = columns.size();
-  std::vector<double> buffer(times.size() * n);
-  State state;
-  RunDriver driver(model, options.method != MethodKind::kOde);
-  const Rng root(options.seed);
-  for (std::uint64_t run = first + block.stats.runs(); run < last; ++run) {
-    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
-      if (finish_on_cancel) return Status::OK();
-      return CancelledError("interrupted");
-    }
-    const std::uint64_t events_before = stepper.stats().events;
-    Rng rng = root.Split(run);
-    GRN_RETURN_IF_ERROR(driver.Start(state, stepper, rng));
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      GRN_RETURN_IF_ERROR(driver.AdvanceTo(times[i], state, stepper, rng));
-      double* row = buffer.data() + i * n;
-      for (std::size_t c = 0; c < n; ++c) row[c] = state.x[columns[c]];
-    }
-    block.stats.AddRun(buffer);
-    if (keep_runs) block.runs.insert(block.runs.end(), buffer.begin(), buffer.end());
-    block.events += stepper.stats().events - events_before;
+  out.trajectory.resize(times.size() * n);
+  const std::uint64_t events_before = stepper.stats().events;
+  Rng rng = Rng(options.seed).Split(run);
+  GRN_RETURN_IF_ERROR(driver.Start(state, stepper, rng));
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    GRN_RETURN_IF_ERROR(driver.AdvanceTo(times[i], state, stepper, rng));
+    double* row = out.trajectory.data() + i * n;
+    for (std::size_t c = 0; c < n; ++c) row[c] = state.x[columns[c]];
   }
+  out.events = stepper.stats().events - events_before;
   return Status::OK();
 }
 
@@ -327,8 +319,18 @@ StatusOr<EnsembleResult> SimulateEnsemble(std::shared_ptr<const CompiledModel> m
 
   BlockReduction reduction(samples, columns.size(), options.histogram_columns, block_begin);
   std::uint64_t merged_events = 0;
-  std::map<std::uint64_t, EnsembleBlock> done;   // complete, waiting for earlier blocks
-  std::map<std::uint64_t, EnsembleBlock> begun;  // partly run (a checkpoint, an interrupt)
+  std::map<std::uint64_t, EnsembleBlock> done;  // complete, waiting for earlier blocks
+  // Blocks whose runs are being handed out, or partly run before a resume.
+  // Runs are folded into their block's statistics in run order (that fixes
+  // every rounding), so a run that finishes before an earlier run of its
+  // block waits in `early`. One thread at a time folds into a block, outside
+  // the lock, and marks it `folding` meanwhile.
+  struct OpenBlock {
+    EnsembleBlock block;
+    std::map<std::uint64_t, FinishedRun> early;
+    bool folding = false;
+  };
+  std::map<std::uint64_t, OpenBlock> open;
   auto block_runs = [&](std::uint64_t index) {
     return std::min(kRunsPerBlock, options.runs - index * kRunsPerBlock);
   };
@@ -345,42 +347,48 @@ StatusOr<EnsembleResult> SimulateEnsemble(std::shared_ptr<const CompiledModel> m
       if (b.stats.runs() == block_runs(b.index)) {
         done.emplace(b.index, std::move(copy));
       } else {
-        begun.emplace(b.index, std::move(copy));
+        open[b.index].block = std::move(copy);
       }
     }
   }
 
+  // Runs, not blocks, are handed out, so a few long runs still use every
+  // thread.
+  const std::uint64_t run_end = std::min(options.runs, block_end * kRunsPerBlock);
+  std::uint64_t next_run = reduction.end_block() * kRunsPerBlock;
   const unsigned threads = static_cast<unsigned>(std::clamp<std::uint64_t>(
-      options.threads, 1, std::max<std::uint64_t>(block_end - reduction.end_block(), 1)));
-  // Completed blocks wait in `done` until every earlier block is merged;
+      options.threads, 1, std::max<std::uint64_t>(run_end - std::min(run_end, next_run), 1)));
+  // Finished blocks wait in `done` until every earlier block is merged;
   // workers stay within `window` blocks of the merge front, bounding memory.
   const std::uint64_t window = 4ull * threads;
 
   std::mutex mu;
   std::condition_variable cv;
-  std::uint64_t next_block = reduction.end_block();
   Status first_error;
-  std::uint64_t first_error_block = ~0ull;
+  std::uint64_t first_error_run = ~0ull;
   const auto every = std::chrono::duration<double>(options.checkpoint_every_seconds);
   auto next_checkpoint = std::chrono::steady_clock::now() + every;
 
   auto cancelled = [&] {
     return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
   };
-  auto fail = [&](Status status, std::uint64_t block) {
+  auto fail = [&](Status status, std::uint64_t run) {
     // Report the failure of the earliest run, whichever thread saw it first.
-    if (block < first_error_block || first_error.ok()) {
+    if (run < first_error_run || first_error.ok()) {
       first_error = std::move(status);
-      first_error_block = block;
+      first_error_run = run;
     }
   };
-  // The state as a checkpoint; called with `mu` held.
+  // The state as a checkpoint; called with `mu` held. A block being folded
+  // into is left out: its runs are simply run again after a resume.
   auto snapshot = [&]() {
     EnsembleCheckpoint c;
     c.merged = reduction;
     c.events = merged_events;
     for (const auto& [index, block] : done) c.pending.push_back(block);
-    for (const auto& [index, block] : begun) c.pending.push_back(block);
+    for (const auto& [index, ob] : open) {
+      if (!ob.folding && ob.block.stats.runs() > 0) c.pending.push_back(ob.block);
+    }
     std::sort(c.pending.begin(), c.pending.end(),
               [](const EnsembleBlock& a, const EnsembleBlock& b) { return a.index < b.index; });
     return c;
@@ -412,6 +420,37 @@ StatusOr<EnsembleResult> SimulateEnsemble(std::shared_ptr<const CompiledModel> m
     }
     return Status::OK();
   };
+  // Hands `finished` (run `run`) to its block and folds what is in order;
+  // called with `lock` held, which it releases while folding.
+  auto deliver = [&](std::unique_lock<std::mutex>& lock, std::uint64_t run,
+                     FinishedRun& finished) {
+    const std::uint64_t index = run / kRunsPerBlock;
+    OpenBlock& ob = open.at(index);  // erased only once all its runs are folded
+    ob.early.emplace(run, std::move(finished));
+    finished = FinishedRun();
+    if (ob.folding) return;  // the folding thread will pick it up
+    ob.folding = true;
+    const std::uint64_t first = index * kRunsPerBlock;
+    for (auto e = ob.early.find(first + ob.block.stats.runs()); e != ob.early.end();
+         e = ob.early.find(first + ob.block.stats.runs())) {
+      FinishedRun next = std::move(e->second);
+      ob.early.erase(e);
+      lock.unlock();
+      ob.block.stats.AddRun(next.trajectory);
+      if (keep_runs) {
+        ob.block.runs.insert(ob.block.runs.end(), next.trajectory.begin(), next.trajectory.end());
+      }
+      ob.block.events += next.events;
+      lock.lock();
+      finished = std::move(next);  // its buffer serves the next run
+    }
+    ob.folding = false;
+    if (ob.block.stats.runs() == block_runs(index)) {
+      done.emplace(index, std::move(ob.block));
+      open.erase(index);
+      if (Status merged = merge_ready(); !merged.ok()) fail(std::move(merged), run);
+    }
+  };
 
   auto worker = [&]() {
     MethodOptions method_options = options.method_options;
@@ -424,42 +463,46 @@ StatusOr<EnsembleResult> SimulateEnsemble(std::shared_ptr<const CompiledModel> m
       return;
     }
     Stepper& stepper = **made;
+    RunDriver driver(*model, options.method != MethodKind::kOde);
+    State state;
+    FinishedRun finished;
     for (;;) {
-      // Skip blocks a checkpoint already holds whole; wait while too far ahead.
+      // Skip runs a checkpoint already holds; wait while too far ahead.
       bool stop = false;
       for (;;) {
-        while (next_block < block_end && done.count(next_block) != 0) ++next_block;
-        if (next_block >= block_end || !first_error.ok() || cancelled()) {
+        while (next_run < run_end) {
+          const std::uint64_t b = next_run / kRunsPerBlock;
+          if (done.count(b) != 0) {
+            next_run = (b + 1) * kRunsPerBlock;
+            continue;
+          }
+          auto it = open.find(b);
+          const std::uint64_t folded = b * kRunsPerBlock +
+                                       (it == open.end() ? 0 : it->second.block.stats.runs());
+          if (next_run >= folded) break;
+          next_run = folded;
+        }
+        if (next_run >= run_end || !first_error.ok() || cancelled()) {
           stop = true;
           break;
         }
-        if (next_block < reduction.end_block() + window) break;
+        if (next_run / kRunsPerBlock < reduction.end_block() + window) break;
         cv.wait(lock);
       }
       if (stop) break;
-      const std::uint64_t index = next_block++;
-      EnsembleBlock block;
-      if (auto it = begun.find(index); it != begun.end()) {
-        block = std::move(it->second);
-        begun.erase(it);
-      } else {
-        block.index = index;
-        block.stats = EnsembleStats(samples, columns.size());
+      const std::uint64_t run = next_run++;
+      const std::uint64_t index = run / kRunsPerBlock;
+      if (auto [it, inserted] = open.try_emplace(index); inserted) {
+        it->second.block.index = index;
+        it->second.block.stats = EnsembleStats(samples, columns.size());
       }
       lock.unlock();
-      const std::uint64_t first = index * kRunsPerBlock;
-      const std::uint64_t last = first + block_runs(index);
-      Status status = RunBlock(*model, stepper, options, result.times, columns, keep_runs,
-                               finish_on_cancel, first, last, block);
+      Status status = RunOne(driver, state, stepper, options, result.times, columns, run, finished);
       lock.lock();
-      if (!status.ok()) {
-        fail(std::move(status), index);
-      } else if (block.stats.runs() < last - first) {
-        // Stopped by an interrupt; a block not begun is simply run later.
-        if (block.stats.runs() > 0) begun.emplace(index, std::move(block));
+      if (status.ok()) {
+        deliver(lock, run, finished);
       } else {
-        done.emplace(index, std::move(block));
-        if (Status merged = merge_ready(); !merged.ok()) fail(std::move(merged), index);
+        fail(std::move(status), run);
       }
       cv.notify_all();
     }

@@ -66,6 +66,29 @@ TEST(SimulateEnsembleTest, IdenticalFor1And2And8ThreadsWithHistograms) {
   }
 }
 
+// Runs (not blocks) are handed out, so threads share the runs of one block
+// and finish them out of order; the block still folds them in run order.
+TEST(SimulateEnsembleTest, FewerRunsThanABlockIdenticalForAnyThreads) {
+  auto model = CompileText(test_support::ChainText());
+  SimulationOptions options = ChainOptions(5);
+  options.threads = 1;
+  auto one = SimulateEnsemble(model, options);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  EXPECT_EQ(one->stats.runs(), 5u);
+  for (unsigned threads : {2u, 5u, 8u}) {
+    options.threads = threads;
+    std::vector<std::uint64_t> saved;
+    options.save_run = [&](std::uint64_t run, std::span<const double>) {
+      saved.push_back(run);
+      return Status::OK();
+    };
+    auto other = SimulateEnsemble(model, options);
+    ASSERT_TRUE(other.ok());
+    ExpectSameStats(*one, *other);
+    EXPECT_EQ(saved, (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
+  }
+}
+
 TEST(SimulateEnsembleTest, BlockRangesCombineToTheWhole) {
   auto model = CompileText(test_support::ChainText());
   SimulationOptions options = ChainOptions(150);  // 10 blocks, the last of 6 runs
