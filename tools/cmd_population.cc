@@ -30,6 +30,7 @@
 #include "engine/io/csv_writer.h"
 #include "engine/io/network_io.h"
 #include "engine/model/fate_rules.h"
+#include "engine/model/medium_rules.h"
 #include "engine/population/bootstrap.h"
 #include "engine/population/population.h"
 #include "engine/sim/make_stepper.h"
@@ -68,7 +69,9 @@ struct PopulationFlags {
 struct LoadedPopulation {
   std::shared_ptr<const CompiledModel> model;
   std::shared_ptr<const PopulationRules> rules;
+  std::shared_ptr<const MediumSpec> medium;  // null: the network has no medium
   std::string hash;  // of the network as read, before the population's preparation
+  std::vector<SpeciesRole> roles;  // per species index, for --method hybrid
 };
 
 // FNV-1a (64 bit) of the deterministic binary encoding: the same network
@@ -97,7 +100,8 @@ StatusOr<LoadedPopulation> Load(const std::string& path,
                                 const std::vector<std::string>& scenario_paths) {
   GRN_ASSIGN_OR_RETURN(NetworkFile file, ReadComposedNetworkFile(path, scenario_paths));
   GRN_RETURN_IF_ERROR(ValidateNetworkFile(file, ValidateOptions{}));  // nothing external
-  const std::vector<Diagnostic> problems = ValidatePopulationRules(file.network);
+  std::vector<Diagnostic> problems = ValidatePopulationRules(file.network);
+  for (Diagnostic& d : ValidateMedium(file.network)) problems.push_back(std::move(d));
   if (!problems.empty()) {
     std::string message;
     for (const Diagnostic& d : problems) {
@@ -109,11 +113,25 @@ StatusOr<LoadedPopulation> Load(const std::string& path,
   LoadedPopulation loaded;
   loaded.hash = NetworkHash(file.network);
   PreparePopulationNetwork(&file.network);
+  PrepareMediumNetwork(&file.network);
   GRN_ASSIGN_OR_RETURN(CompiledModel model, Compile(file.network));
+  // Compile keeps the file's species order; the names are checked anyway.
+  static_assert(static_cast<int>(SpeciesRole::kGene) == grnsim::v1::Species::gene &&
+                static_cast<int>(SpeciesRole::kOther) == grnsim::v1::Species::other);
+  loaded.roles.assign(model.num_species(), SpeciesRole::kUnspecified);
+  for (int i = 0; i < file.network.species_size() && i < static_cast<int>(model.num_species()); ++i) {
+    const grnsim::v1::Species& sp = file.network.species(i);
+    if (sp.name() == model.species_names()[i]) loaded.roles[i] = static_cast<SpeciesRole>(sp.role());
+  }
   loaded.model = std::make_shared<const CompiledModel>(std::move(model));
   StatusOr<PopulationRules> rules = CompilePopulationRules(file.network, *loaded.model);
   if (!rules.ok()) return Status(rules.status().code(), path + ": " + rules.status().message());
   loaded.rules = std::make_shared<const PopulationRules>(std::move(*rules));
+  if (HasMedium(file.network)) {
+    StatusOr<MediumSpec> medium = CompileMedium(file.network, *loaded.model);
+    if (!medium.ok()) return Status(medium.status().code(), path + ": " + medium.status().message());
+    loaded.medium = std::make_shared<const MediumSpec>(std::move(*medium));
+  }
   return loaded;
 }
 
@@ -385,10 +403,15 @@ int RunPopulation(int argc, char** argv) {
                   "synchronisation interval in hours: fates, couplings, division (default 0.25)");
   flags.AddString("mode", "M", &f.mode, "lattice (hex, periodic) | mixed (no space) (default lattice)");
   flags.AddString("method", "M", &f.method,
-                  "auto | direct | nrm | tau: the per-cell stepper (default auto, exact)");
-  flags.AddDouble("epsilon", &f.method_options.tau.epsilon, "tau: error control (default 0.03)");
+                  "auto | direct | nrm | tau | hybrid: the per-cell stepper (default auto,\n"
+                  "                          exact; hybrid: exact SSA for genes, mRNAs, miRNAs and\n"
+                  "                          complexes, tau-leaping for high-copy proteins)");
+  flags.AddDouble("epsilon", &f.method_options.tau.epsilon,
+                  "tau, hybrid: error control (default 0.03)");
   flags.AddString("output", "DIR", &f.output,
-                  "write DIR/replicates.csv and DIR/summary.csv (created if missing)");
+                  "write DIR/replicates.csv and DIR/summary.csv (created if missing), and\n"
+                  "                          DIR/medium.csv (pool values per replicate and day)\n"
+                  "                          if the network has a medium");
   flags.AddString("plot", "FILE", &f.plot, "draw fractions and log2 R over days (.svg or .png; gnuplot)");
   flags.AddString("osteo-fate", "NAME", &f.osteo_fate, "the numerator fate of R (default osteo)");
   flags.AddString("adipo-fate", "NAME", &f.adipo_fate, "the denominator fate of R (default adipo)");
@@ -453,6 +476,7 @@ int RunPopulation(int argc, char** argv) {
   PopulationOptions options;
   options.method = f.method == "auto" ? ChooseExactMethod(model) : *method;
   options.method_options = f.method_options;
+  options.method_options.hybrid.roles = loaded->roles;
   options.initial_cells = f.cells;
   const double units_per_hour = 1.0 / rules.hours_per_time_unit;
   options.sync_interval = f.sync_hours * units_per_hour;
@@ -461,9 +485,10 @@ int RunPopulation(int argc, char** argv) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   options.threads = f.threads == 0 ? cores : static_cast<unsigned>(f.threads);
   options.cancel = &g_interrupted;
+  options.medium = loaded->medium;
 
   // Outputs are opened before the run, so an unwritable folder fails at once.
-  std::unique_ptr<AtomicFile> replicates_file, summary_file;
+  std::unique_ptr<AtomicFile> replicates_file, summary_file, medium_file;
   if (!f.output.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(f.output, ec);
@@ -473,8 +498,9 @@ int RunPopulation(int argc, char** argv) {
     }
     replicates_file = std::make_unique<AtomicFile>(f.output + "/replicates.csv");
     summary_file = std::make_unique<AtomicFile>(f.output + "/summary.csv");
-    for (const AtomicFile* file : {replicates_file.get(), summary_file.get()}) {
-      if (!file->status().ok()) {
+    if (loaded->medium) medium_file = std::make_unique<AtomicFile>(f.output + "/medium.csv");
+    for (const AtomicFile* file : {replicates_file.get(), summary_file.get(), medium_file.get()}) {
+      if (file != nullptr && !file->status().ok()) {
         PrintError(file->status().message());
         return 1;
       }
@@ -483,6 +509,7 @@ int RunPopulation(int argc, char** argv) {
 
   const std::vector<double> days = OutputDays(f.days);
   std::vector<ReplicateCounts> results;
+  std::string medium_rows;  // replicate,day,pool values (DIR/medium.csv)
   std::uint64_t events = 0;
   double cell_time = 0;
   {
@@ -500,6 +527,16 @@ int RunPopulation(int argc, char** argv) {
         status = (*population)->AdvanceTo(day * 24.0 * units_per_hour);
         if (!status.ok()) break;
         counts.push_back((*population)->Counts());
+        if (const MediumPool* medium = (*population)->medium(); medium != nullptr) {
+          medium_rows += std::to_string(r);
+          medium_rows += ',';
+          medium_rows += Number(day);
+          for (double v : medium->values()) {
+            medium_rows += ',';
+            medium_rows += Number(v);
+          }
+          medium_rows += '\n';
+        }
         bar.Update(++done);
       }
       events += (*population)->events();
@@ -536,7 +573,16 @@ int RunPopulation(int argc, char** argv) {
   if (replicates_file) {
     replicates_file->Write(ReplicatesCsv(provenance, rules, days, results));
     summary_file->Write(SummaryCsv(provenance, rows));
-    for (AtomicFile* file : {replicates_file.get(), summary_file.get()}) {
+    if (medium_file) {
+      std::string header = provenance + "replicate,day";
+      for (const MediumPoolSpec& pool : loaded->medium->pools) {
+        header += ',';
+        header += pool.name;
+      }
+      medium_file->Write(header + "\n" + medium_rows);
+    }
+    for (AtomicFile* file : {replicates_file.get(), summary_file.get(), medium_file.get()}) {
+      if (file == nullptr) continue;
       if (Status s = file->Commit(); !s.ok()) {
         PrintError(s.message());
         return 1;
@@ -570,8 +616,10 @@ int RunPopulation(int argc, char** argv) {
                  options.threads == 1 ? "" : "s", static_cast<double>(PeakRssBytes()) / 1e6,
                  f.seed, f.seed_given ? "" : " (drawn; repeat with --seed)");
     if (!f.output.empty()) {
-      std::fprintf(stderr, "grnsim: wrote %s/replicates.csv and %s/summary.csv\n",
-                   f.output.c_str(), f.output.c_str());
+      std::fprintf(stderr, "grnsim: wrote %s/replicates.csv%s and %s/summary.csv\n",
+                   f.output.c_str(),
+                   medium_file ? (", " + f.output + "/medium.csv").c_str() : "",
+                   f.output.c_str());
     }
     if (!f.plot.empty() && OnPath("gnuplot")) {
       std::fprintf(stderr, "grnsim: plot in %s\n", f.plot.c_str());

@@ -17,9 +17,11 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/io/checkpoint_io.h"
+#include "engine/io/compose_io.h"
 #include "engine/io/csv_writer.h"
 #include "engine/io/network_io.h"
 #include "engine/kinetics/propensity.h"
+#include "engine/io/hdf5_output.h"
 #include "engine/sim/ensemble_output.h"
 #include "engine/sim/make_stepper.h"
 #include "engine/sim/mpi_ensemble.h"
@@ -44,6 +46,8 @@ struct SimulateFlags {
   std::string stats_json;
   bool quiet = false;
   bool progress = false;
+  bool no_header_comments = false;
+  std::string format;  // csv | hdf5; empty: hdf5 for an --output ending .h5/.hdf5, else csv
   MethodOptions method_options;  // --epsilon, --rtol, --atol
   std::vector<std::string> scenario_paths;  // applied on load, in order
   // Columns and statistics.
@@ -111,6 +115,11 @@ std::string Number(double v) {
   return buf;
 }
 
+bool IsHdf5(const SimulateFlags& f) {
+  if (!f.format.empty()) return f.format == "hdf5";
+  return f.output.ends_with(".h5") || f.output.ends_with(".hdf5");
+}
+
 Status Validate(const SimulateFlags& f) {
   if (!(f.t_end > 0)) return InvalidArgumentError("--t-end must be > 0");
   if (f.steps < 1 || f.steps > 100000000) return InvalidArgumentError("--steps must be in [1, 1e8]");
@@ -139,6 +148,20 @@ Status Validate(const SimulateFlags& f) {
     return InvalidArgumentError("--histogram with --output - needs --histogram-output PATH");
   }
   if (f.save_runs == "-") return InvalidArgumentError("--save-runs needs a file path, not -");
+  if (!f.format.empty() && f.format != "csv" && f.format != "hdf5") {
+    return InvalidArgumentError("--format must be csv or hdf5, not '" + f.format + "'");
+  }
+  if (IsHdf5(f)) {
+    if (f.output == "-") return InvalidArgumentError("--format hdf5 needs --output PATH, not -");
+    if (!f.histogram_output.empty()) {
+      return InvalidArgumentError("--histogram-output: with --format hdf5 the histograms go into "
+                                  "the --output file (/histograms)");
+    }
+    if (!f.save_runs.empty() && !f.checkpoint.empty()) {
+      return NotSupportedError("--save-runs with --format hdf5 cannot be checkpointed; use "
+                               "--format csv for saved runs that survive an interrupt");
+    }
+  }
   return Status::OK();
 }
 
@@ -194,9 +217,51 @@ struct EnsembleRun {
   const MpiSession& session;
   std::vector<std::string> column_names;
   std::vector<std::uint32_t> histogram_output_columns;  // --histogram, into the kept columns
+  std::string preamble;  // the `#` lines that head every CSV written (may be empty)
+  bool hdf5 = false;     // --format hdf5: statistics (and saved runs) as HDF5
+  Hdf5Attributes attributes;  // what `preamble` says, for HDF5 files
   std::uint64_t events = 0;
   std::vector<std::uint64_t> rank_runs;
 };
+
+// The `#` lines that head every result file: the version, the model's
+// fingerprint, the seed, the method and the options that change the numbers,
+// and nothing else (not threads, ranks, paths or a resume), so equal results
+// give equal files.
+// The same as HDF5 root attributes (the seed 0 for ODE runs, which use none).
+Hdf5Attributes ResultAttributes(const SimulateFlags& f, const SimulationOptions& o,
+                                const std::string& model_hash,
+                                const std::vector<std::string>& column_names) {
+  Hdf5Attributes a;
+  a.grnsim_version = GRN_VERSION;
+  a.model_hash = model_hash;
+  a.method = MethodName(o.method);
+  a.seed = o.method == MethodKind::kOde ? 0 : o.seed;
+  a.settings = {{"--t-end", Number(o.t_end)},
+                {"--steps", std::to_string(o.steps)},
+                {"--runs", std::to_string(o.runs)}};
+  if (f.method_options.max_events != 0) {
+    a.settings.push_back({"--max-events", std::to_string(f.method_options.max_events)});
+  }
+  if (o.method == MethodKind::kTauLeap || o.method == MethodKind::kHybrid) {
+    a.settings.push_back({"--epsilon", Number(f.method_options.tau.epsilon)});
+  }
+  if (o.method == MethodKind::kOde) {
+    a.settings.push_back({"--rtol", Number(f.method_options.ode.rtol)});
+    a.settings.push_back({"--atol", Number(f.method_options.ode.atol)});
+  }
+  if (!f.species.empty()) a.settings.push_back({"--species", JoinNames(column_names)});
+  return a;
+}
+
+std::string HeaderComment(const Hdf5Attributes& a) {
+  std::string out = "# grnsim " + a.grnsim_version + " simulate\n";
+  out += "# model: " + a.model_hash + " (fingerprint of the composed network and its scenarios)\n";
+  out += "# method: " + a.method + "\n";
+  if (a.method != "ode") out += "# seed: " + std::to_string(a.seed) + "\n";
+  for (const auto& [name, value] : a.settings) out += "# " + name + ": " + value + "\n";
+  return out;
+}
 
 // The options that change the numbers, for checkpoints to be compared by.
 std::vector<std::pair<std::string, std::string>> ResultSettings(const EnsembleRun& e) {
@@ -213,7 +278,9 @@ std::vector<std::pair<std::string, std::string>> ResultSettings(const EnsembleRu
       {"--save-runs", f.save_runs.empty() ? "no" : "yes"},
       {"MPI ranks", std::to_string(e.session.size())},
   };
-  if (o.method == MethodKind::kTauLeap) s.push_back({"--epsilon", Number(f.method_options.tau.epsilon)});
+  if (o.method == MethodKind::kTauLeap || o.method == MethodKind::kHybrid) {
+    s.push_back({"--epsilon", Number(f.method_options.tau.epsilon)});
+  }
   return s;
 }
 
@@ -239,7 +306,9 @@ Status RunEnsemble(EnsembleRun& e) {
   // fails in a second, not after hours of simulation.
   std::unique_ptr<AtomicFile> output, histogram_output;
   Status status;
-  if (speaker) {
+  if (speaker && e.hdf5) {
+    status = ProbeHdf5Output(f.output);
+  } else if (speaker) {
     output = std::make_unique<AtomicFile>(f.output);
     status = output->status();
     if (status.ok() && !f.histogram.empty()) {
@@ -290,16 +359,31 @@ Status RunEnsemble(EnsembleRun& e) {
   }
   GRN_RETURN_IF_ERROR(session.Agree(status));
 
-  // Saved runs: rank r streams its runs to a partial file of its own.
+  // Saved runs: rank r streams its runs to a partial file of its own (CSV),
+  // or rank 0 alone writes them (HDF5, one process only).
   std::unique_ptr<RunsCsvWriter> runs_writer;
-  if (!f.save_runs.empty()) {
+  std::unique_ptr<RunsHdf5Writer> runs_hdf5;
+  if (!f.save_runs.empty() && e.hdf5) {
+    if (session.size() > 1) {
+      status = NotSupportedError("--save-runs with --format hdf5 runs in one process only; use "
+                                 "--format csv under mpirun");
+    } else {
+      auto opened = RunsHdf5Writer::Open(f.save_runs, e.attributes, e.column_names,
+                                         SampleTimes(options.t_end, options.steps));
+      if (opened.ok()) {
+        runs_hdf5 = std::move(*opened);
+      } else {
+        status = opened.status();
+      }
+    }
+  } else if (!f.save_runs.empty()) {
     const std::string partial = session.rank() == 0
                                     ? f.save_runs + ".partial"
                                     : f.save_runs + ".rank" + std::to_string(session.rank()) + ".partial";
     auto opened = RunsCsvWriter::Open(f.save_runs, partial, e.column_names,
                                       SampleTimes(options.t_end, options.steps),
                                       /*header=*/session.rank() == 0,
-                                      resumed ? loaded.saved_runs_bytes : 0);
+                                      resumed ? loaded.saved_runs_bytes : 0, e.preamble);
     if (opened.ok()) {
       runs_writer = std::move(*opened);
     } else {
@@ -310,6 +394,10 @@ Status RunEnsemble(EnsembleRun& e) {
   if (runs_writer) {
     options.save_run = [&](std::uint64_t run, std::span<const double> trajectory) {
       return runs_writer->Append(run, trajectory);
+    };
+  } else if (runs_hdf5) {
+    options.save_run = [&](std::uint64_t run, std::span<const double> trajectory) {
+      return runs_hdf5->Append(run, trajectory);
     };
   }
   if (!checkpoint_path.empty()) {
@@ -358,13 +446,19 @@ Status RunEnsemble(EnsembleRun& e) {
       }
       if (status.ok()) status = runs_writer->Commit();
     }
+    if (runs_hdf5 && status.ok()) status = runs_hdf5->Commit();
     StatsTableLayout layout;
     layout.species = e.column_names;
     layout.statistics = statistics;
     layout.quantiles = quantiles;
-    if (status.ok()) status = CommitCsv(*output, EnsembleStatsCsv(layout, result->times, result->stats));
+    if (status.ok() && e.hdf5) {
+      status = WriteEnsembleHdf5(f.output, e.attributes, layout, result->times, result->stats,
+                                 e.histogram_output_columns);
+    } else if (status.ok()) {
+      status = CommitCsv(*output, e.preamble + EnsembleStatsCsv(layout, result->times, result->stats));
+    }
     if (status.ok() && histogram_output) {
-      status = CommitCsv(*histogram_output, HistogramCsv(e.column_names, e.histogram_output_columns,
+      status = CommitCsv(*histogram_output, e.preamble + HistogramCsv(e.column_names, e.histogram_output_columns,
                                                          result->times, result->stats));
     }
   }
@@ -390,11 +484,14 @@ int RunSimulate(int argc, char** argv) {
   flags.AddStringList("scenario", "S", &f.scenario_paths,
                       "apply scenario overlay file S on load (repeatable; in the order given)");
   flags.AddString("method", "M", &f.method,
-                  "auto | direct | nrm | cr | rssa | rssa_cr (exact) | tau | ode (default\n"
-                  "                          auto: an exact method chosen by network size and\n"
-                  "                          rate laws; tau and ode are approximations, only by name)");
+                  "auto | direct | nrm | cr | rssa | rssa_cr (exact) | tau | hybrid | ode\n"
+                  "                          (default auto: an exact method chosen by network size\n"
+                  "                          and rate laws; tau, hybrid and ode are approximations,\n"
+                  "                          only by name; hybrid: exact SSA for genes, mRNAs,\n"
+                  "                          miRNAs and complexes, tau-leaping for high-copy proteins)");
   flags.AddDouble("epsilon", &f.method_options.tau.epsilon,
-                  "tau: error control, the largest relative propensity change per leap (default 0.03)");
+                  "tau, hybrid: error control, the largest relative propensity change per leap\n"
+                  "                          (default 0.03)");
   flags.AddUint("max-events", &f.method_options.max_events,
                 "exact methods: stop a run with an error after N events (default: no limit)");
   flags.AddDouble("rtol", &f.method_options.ode.rtol, "ode: relative tolerance (default 1e-6)");
@@ -427,6 +524,13 @@ int RunSimulate(int argc, char** argv) {
   flags.AddBool("progress", &f.progress,
                 "a progress line every 5 s on stderr when it is not a terminal (logs)");
   flags.AddBool("quiet", &f.quiet, "no summary line, notes or progress on stderr");
+  flags.AddString("format", "F", &f.format,
+                  "csv | hdf5: statistics, histograms and saved runs as HDF5 (chunked,\n"
+                  "                          compressed; provenance as root attributes) (default:\n"
+                  "                          hdf5 when --output ends in .h5 or .hdf5, else csv)");
+  flags.AddBool("no-header-comments", &f.no_header_comments,
+                "omit the '#' lines (version, model fingerprint, seed, method, options)\n"
+                "                          that head every CSV written");
 
   // Under mpirun every rank parses the same flags; only rank 0 speaks.
   const bool speaker = LauncherRank() == 0;
@@ -513,7 +617,8 @@ int RunSimulate(int argc, char** argv) {
   // allocating them.
   constexpr double kMaxEnsembleValues = 1 << 26;  // 67M values, 1 GiB per accumulator
   const double values = static_cast<double>(f.steps + 1) * static_cast<double>(columns->size());
-  if (f.runs > 1 && values > kMaxEnsembleValues) {
+  // (One run written as HDF5 is held whole too.)
+  if ((f.runs > 1 || IsHdf5(f)) && values > kMaxEnsembleValues) {
     report("--steps " + std::to_string(f.steps) + " × " + std::to_string(columns->size()) +
            " species = " + std::to_string(static_cast<long long>(values)) +
            " values per ensemble statistic, over the limit of " +
@@ -525,6 +630,23 @@ int RunSimulate(int argc, char** argv) {
   SimulationOptions options;
   options.method = f.method == "auto" ? ChooseExactMethod(*model) : *method;
   options.method_options = f.method_options;
+  if (options.method == MethodKind::kHybrid) {
+    // The partition reads the species roles, which the compiled model does
+    // not keep: take them from the file (read again; it was just read).
+    StatusOr<NetworkFile> file = ReadComposedNetworkFile(files[0], f.scenario_paths);
+    if (!file.ok()) {
+      report(file.status().message());
+      return ExitCodeFor(file.status());
+    }
+    static_assert(static_cast<int>(SpeciesRole::kGene) == grnsim::v1::Species::gene &&
+                  static_cast<int>(SpeciesRole::kOther) == grnsim::v1::Species::other);
+    std::vector<SpeciesRole>& roles = options.method_options.hybrid.roles;
+    roles.assign(model->num_species(), SpeciesRole::kUnspecified);
+    for (int i = 0; i < file->network.species_size() && i < static_cast<int>(roles.size()); ++i) {
+      const grnsim::v1::Species& sp = file->network.species(i);
+      if (sp.name() == model->species_names()[i]) roles[i] = static_cast<SpeciesRole>(sp.role());
+    }
+  }
   options.t_end = f.t_end;
   options.steps = static_cast<std::uint32_t>(f.steps);
   options.runs = f.runs;
@@ -543,29 +665,64 @@ int RunSimulate(int argc, char** argv) {
 
   if (!f.quiet && speaker && IsExact(options.method)) SuggestTauLeaping(*model, options);
 
+  // What produced the numbers, for the files: the CSV's `#` lines, HDF5's
+  // root attributes.
+  const bool hdf5 = IsHdf5(f);
+  std::string preamble;
+  Hdf5Attributes attributes;
+  if ((!f.no_header_comments || hdf5) && speaker) {
+    StatusOr<std::string> hash = ModelHash(files[0], f.scenario_paths);
+    if (!hash.ok()) {
+      report(hash.status().message());
+      return ExitCodeFor(hash.status());
+    }
+    attributes = ResultAttributes(f, options, *hash, column_names);
+    if (!f.no_header_comments) preamble = HeaderComment(attributes);
+  }
+
   std::uint64_t events = 0;
   std::vector<std::uint64_t> rank_runs = {f.runs};
   if (f.runs == 1) {
     // One trajectory: rank 0 computes it; other ranks have nothing to do.
     if ((*session)->rank() != 0) return 0;
     options.threads = 1;
-    TrajectoryCsvWriter writer(f.output, column_names);
     ProgressBar bar("simulate", options.steps + 1, !f.quiet, f.progress, "rows");
     std::uint64_t rows = 0;
-    std::vector<double> row(columns->size());
-    status = writer.status();  // an unwritable output fails before the run
-    if (status.ok()) status = SimulateTrajectory(
-        model, options, 0,
-        [&](double t, std::span<const double> x) {
-          bar.Update(++rows);
-          for (std::size_t c = 0; c < row.size(); ++c) row[c] = x[(*columns)[c]];
-          return writer.Append(t, row);
-        },
-        &events);
-    if (status.ok()) status = writer.Commit();
+    if (hdf5) {
+      // /runs with one run; the file is opened first, so an unwritable
+      // folder fails before the run.
+      StatusOr<std::unique_ptr<RunsHdf5Writer>> writer = RunsHdf5Writer::Open(
+          f.output, attributes, column_names, SampleTimes(options.t_end, options.steps));
+      status = writer.status();
+      std::vector<double> trajectory;
+      trajectory.reserve((options.steps + 1) * columns->size());
+      if (status.ok()) status = SimulateTrajectory(
+          model, options, 0,
+          [&](double, std::span<const double> x) {
+            bar.Update(++rows);
+            for (std::uint32_t s : *columns) trajectory.push_back(x[s]);
+            return Status::OK();
+          },
+          &events);
+      if (status.ok()) status = (*writer)->Append(0, trajectory);
+      if (status.ok()) status = (*writer)->Commit();
+    } else {
+      TrajectoryCsvWriter writer(f.output, column_names, preamble);
+      std::vector<double> row(columns->size());
+      status = writer.status();  // an unwritable output fails before the run
+      if (status.ok()) status = SimulateTrajectory(
+          model, options, 0,
+          [&](double t, std::span<const double> x) {
+            bar.Update(++rows);
+            for (std::size_t c = 0; c < row.size(); ++c) row[c] = x[(*columns)[c]];
+            return writer.Append(t, row);
+          },
+          &events);
+      if (status.ok()) status = writer.Commit();
+    }
   } else {
     EnsembleRun run{f, files[0], model, options, **session, column_names, histogram_output_columns,
-                    0, {}};
+                    preamble, hdf5, attributes, 0, {}};
     status = RunEnsemble(run);
     events = run.events;
     rank_runs = run.rank_runs;

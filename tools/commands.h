@@ -17,6 +17,7 @@ int RunPopulation(int argc, char** argv);  // tools/cmd_population.cc
 int RunValidate(int argc, char** argv);
 int RunConvert(int argc, char** argv);
 int RunNet(int argc, char** argv);  // grnsim net <command>: tools/cmd_net.cc
+int RunBench(int argc, char** argv);  // grnsim bench FILE: tools/cmd_bench.cc
 
 // Prints "grnsim: <message>" to stderr.
 void PrintError(const std::string& message);

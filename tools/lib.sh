@@ -16,9 +16,10 @@ GRN_BUILD_DIR="${GRN_BUILD_DIR:-${GRN_ROOT}/build}"
 # clang-14 and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build the
 # fuzz targets in tests/fuzz/ (GRN_FUZZ=ON). Open MPI (libopenmpi-dev,
 # openmpi-bin) spreads ensembles over ranks (GRN_MPI, the mpi ctest label).
-# gnuplot-nox draws `grnsim population --plot`.
+# gnuplot-nox draws `grnsim population --plot`; libhdf5-dev (serial HDF5) writes
+# `grnsim simulate --format hdf5`.
 GRN_PACKAGES=(cmake g++ make libprotobuf-dev protobuf-compiler libboost-graph-dev
-  libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev
+  libsundials-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev libhdf5-dev
   clang-14 libclang-rt-14-dev graphviz libopenmpi-dev openmpi-bin
   gnuplot-nox)
 

@@ -39,6 +39,8 @@ constexpr const char* kUsage =
     "  convert IN -o OUT  convert a network file (also SBML .xml) to .textproto or .binpb\n"
     "  net COMMAND     inspect and edit network files: show, lint, graph, diff, set,\n"
     "                  rename, remove, knockout, overexpress (grnsim net --help)\n"
+    "  bench FILE      time each simulation method on a network: ns/event, events/s,\n"
+    "                  set-up time and peak memory; marks auto's pick and the fastest\n"
     "\n"
     "  grnsim <command> --help   options of a command\n"
     "  grnsim --version          the version\n"
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return RunValidate(argc, argv);
   if (command == "convert") return RunConvert(argc, argv);
   if (command == "net") return RunNet(argc, argv);
+  if (command == "bench") return RunBench(argc, argv);
   PrintError("unknown command '" + command + "' (see grnsim --help)");
   return 2;
 }

@@ -20,9 +20,10 @@ void AppendNumber(std::string& out, double v) {
 }
 
 TrajectoryCsvWriter::TrajectoryCsvWriter(const std::string& path,
-                                         const std::vector<std::string>& species)
+                                         const std::vector<std::string>& species,
+                                         const std::string& preamble)
     : file_(path) {
-  buffer_ = "time";
+  buffer_ = preamble + "time";
   for (const std::string& s : species) buffer_ += "," + s;
   buffer_ += "\n";
 }

@@ -24,7 +24,9 @@ void AppendNumber(std::string& out, double v);
 // Streams one trajectory, a row per output time.
 class TrajectoryCsvWriter {
  public:
-  TrajectoryCsvWriter(const std::string& path, const std::vector<std::string>& species);
+  // `preamble` (comment lines, each starting with '#') goes before the header.
+  TrajectoryCsvWriter(const std::string& path, const std::vector<std::string>& species,
+                      const std::string& preamble = "");
   // Not OK when the output could not be created (checked before a run).
   const Status& status() const { return file_.status(); }
   Status Append(double t, std::span<const double> x);

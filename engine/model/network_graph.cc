@@ -37,6 +37,7 @@
 #include <sstream>
 
 #include "engine/kinetics/expression.h"
+#include "engine/model/medium_rules.h"
 #include "proto/network.pb.h"
 
 namespace grn {
@@ -557,6 +558,7 @@ std::vector<LintFinding> Lint(const Network& net) {
       if (!text->empty()) use_expression(*text);
     }
   }
+  for (std::string& name : MediumParameterNames(net)) used.insert(std::move(name));
   for (int i = 0; i < net.parameter_size(); ++i) {
     // An external parameter is an input the including network defines; a
     // module need not read every shared input it declares.

@@ -59,6 +59,15 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
   if (rules->copy_at_division.size() != model->num_species()) {
     return InternalError("population rules do not match the model");
   }
+  if (options.medium != nullptr) {
+    for (const MediumPoolSpec& pool : options.medium->pools) {
+      for (std::uint32_t parameter : pool.feeds) {
+        if (parameter >= model->parameter_names().size()) {
+          return InternalError("medium pool '" + pool.name + "' feeds a parameter out of range");
+        }
+      }
+    }
+  }
   std::unique_ptr<Population> population(new Population(model, rules, options));
   MethodOptions method_options = options.method_options;
   method_options.cancel = options.cancel;
@@ -111,6 +120,11 @@ Status Population::Seed() {
   }
   RebuildSiteMap();
   UpdateCouplings();
+  if (options_.medium != nullptr && !options_.medium->pools.empty()) {
+    GRN_ASSIGN_OR_RETURN(medium_, MediumPool::Create(options_.medium, static_cast<double>(n),
+                                                     options_.medium_options));
+    FeedCellsAndSumRates();
+  }
   for (Cell& cell : cells_) CheckFates(cell);
   return Status::OK();
 }
@@ -133,10 +147,41 @@ Status Population::Step(double t_next) {
   const double dt = t_next - time_;
   GRN_RETURN_IF_ERROR(AdvanceCells(t_next));
   cell_time_ += static_cast<double>(cells_.size()) * dt;
+  if (medium_) GRN_RETURN_IF_ERROR(AdvanceMedium(t_next));
   time_ = t_next;
   UpdateDeathsAndDivisions(dt);
   RebuildSiteMap();
   UpdateCouplings();
+  if (medium_) FeedCellsAndSumRates();
+  return Status::OK();
+}
+
+void Population::FeedCellsAndSumRates() {
+  medium_secretion_start_.assign(medium_->size(), 0.0);
+  medium_uptake_start_.assign(medium_->size(), 0.0);
+  for (Cell& cell : cells_) {
+    medium_->Feed(cell.state);
+    medium_->AddCell(cell.state, medium_secretion_start_, medium_uptake_start_);
+  }
+}
+
+Status Population::AdvanceMedium(double t_next) {
+  // The cells have advanced with the medium fixed; their rates now, with
+  // those at the start, give the trapezoidal mean over the interval. Summed
+  // serially in lineage order: the same bytes for any thread count.
+  medium_secretion_.assign(medium_->size(), 0.0);
+  medium_uptake_.assign(medium_->size(), 0.0);
+  for (const Cell& cell : cells_) {
+    medium_->AddCell(cell.state, medium_secretion_, medium_uptake_);
+  }
+  for (std::size_t k = 0; k < medium_->size(); ++k) {
+    medium_secretion_[k] = 0.5 * (medium_secretion_[k] + medium_secretion_start_[k]);
+    medium_uptake_[k] = 0.5 * (medium_uptake_[k] + medium_uptake_start_[k]);
+  }
+  Status s = medium_->Advance(t_next, medium_secretion_, medium_uptake_);
+  if (!s.ok()) {
+    return Status(s.code(), "replicate " + std::to_string(options_.replicate) + ": " + s.message());
+  }
   return Status::OK();
 }
 

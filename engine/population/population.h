@@ -18,9 +18,15 @@
 //      two daughters with new lineage ids, molecules partitioned binomially
 //      (partition.h); a daughter takes the mother's site, the other a free
 //      neighbouring site drawn at random (lattice mode);
-//   3. couplings: each cell's coupled parameters are set from its neighbours.
+//   3. couplings: each cell's coupled parameters are set from its neighbours;
+//   4. the medium (if the network has one, medium_pool.h), by operator
+//      splitting: after step 1 the cells' summed secretion and uptake (the
+//      mean of the sums at the start and at the end of the interval, each
+//      summed in lineage order) drive the medium over the interval, with
+//      medium changes; after step 3 every cell's fed parameters are set to
+//      the pool values, and the sums for the next interval are taken.
 // Every draw of a step comes from the stream of the cell it concerns, and the
-// order of steps 2 and 3 is fixed, so results do not depend on the number of
+// order of steps 2 to 4 is fixed, so results do not depend on the number of
 // threads (tests/population/population_test.cc checks bytes).
 //
 // Cell categories (they partition the live cells): committed to a fate;
@@ -41,6 +47,7 @@
 #include "engine/population/cell_cycle.h"
 #include "engine/population/cell_driver.h"
 #include "engine/population/lattice.h"
+#include "engine/population/medium_pool.h"
 #include "engine/population/worker_pool.h"
 #include "engine/sim/state.h"
 #include "engine/sim/stepper.h"
@@ -62,6 +69,9 @@ struct PopulationOptions {
   std::uint64_t replicate = 0;
   unsigned threads = 1;
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (kCancelled)
+  // The network's medium (CompileMedium), or null for none.
+  std::shared_ptr<const MediumSpec> medium;
+  MediumOptions medium_options;
 };
 
 inline constexpr std::uint32_t kNoSite = 0xffffffffu;
@@ -108,6 +118,8 @@ class Population {
   // Live cells in lineage order.
   const std::vector<Cell>& cells() const { return cells_; }
   const HexLattice& lattice() const { return lattice_; }
+  // The medium at time(), or null if the network has none.
+  const MediumPool* medium() const { return medium_.get(); }
   // Reaction events fired by all cells so far.
   std::uint64_t events() const;
   // Cell-time simulated so far: the sum over intervals of live cells × length.
@@ -123,6 +135,10 @@ class Population {
   void UpdateDeathsAndDivisions(double dt);
   void Divide(std::size_t mother_index, double overshoot);
   void UpdateCouplings();
+  // Feeds every cell from the medium, then sums their secretion and uptake
+  // into medium_secretion_start_ / medium_uptake_start_.
+  void FeedCellsAndSumRates();
+  Status AdvanceMedium(double t_next);
   void RebuildSiteMap();
   double NeighbourCount(const Cell& cell) const;
   double CycleRate(const Cell& cell) const;
@@ -145,6 +161,10 @@ class Population {
   double cell_time_ = 0.0;
   std::uint64_t divisions_ = 0, deaths_ = 0;
   std::uint64_t live_count_ = 0;  // during UpdateDeathsAndDivisions
+  std::unique_ptr<MediumPool> medium_;
+  // Summed over the live cells at the start of the interval; scratch for the end.
+  std::vector<double> medium_secretion_start_, medium_uptake_start_;
+  std::vector<double> medium_secretion_, medium_uptake_;
 };
 
 }  // namespace grn

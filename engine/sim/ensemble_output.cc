@@ -172,7 +172,8 @@ Status CommitCsv(AtomicFile& file, const std::string& contents) {
 
 StatusOr<std::unique_ptr<RunsCsvWriter>> RunsCsvWriter::Open(
     std::string path, std::string partial_path, const std::vector<std::string>& species,
-    std::vector<double> times, bool header, std::uint64_t resume_bytes) {
+    std::vector<double> times, bool header, std::uint64_t resume_bytes,
+    const std::string& preamble) {
   std::unique_ptr<RunsCsvWriter> w(new RunsCsvWriter());
   w->path_ = std::move(path);
   w->partial_path_ = std::move(partial_path);
@@ -197,7 +198,7 @@ StatusOr<std::unique_ptr<RunsCsvWriter>> RunsCsvWriter::Open(
   } else {
     w->file_ = std::fopen(w->partial_path_.c_str(), "wb");
     if (header) {
-      w->buffer_ = "run,time";
+      w->buffer_ = preamble + "run,time";
       for (const std::string& s : species) {
         w->buffer_ += ',';
         w->buffer_ += s;

@@ -57,13 +57,14 @@ Status CommitCsv(AtomicFile& file, const std::string& contents);
 class RunsCsvWriter {
  public:
   // Streams runs into `partial_path`, to become `path` on Commit(). A header
-  // line is written first when `header`. With resume_bytes > 0 the partial
-  // file of an earlier attempt is cut to that length and continued (it must
-  // be at least that long).
+  // line, after `preamble` (comment lines), is written first when `header`.
+  // With resume_bytes > 0 the partial file of an earlier attempt is cut to
+  // that length and continued (it must be at least that long).
   static StatusOr<std::unique_ptr<RunsCsvWriter>> Open(std::string path, std::string partial_path,
                                                        const std::vector<std::string>& species,
                                                        std::vector<double> times, bool header,
-                                                       std::uint64_t resume_bytes);
+                                                       std::uint64_t resume_bytes,
+                                                       const std::string& preamble = "");
   ~RunsCsvWriter();
   RunsCsvWriter(const RunsCsvWriter&) = delete;
   RunsCsvWriter& operator=(const RunsCsvWriter&) = delete;

@@ -5,6 +5,7 @@
 #include "engine/ssa/composition_rejection_selector.h"
 #include "engine/ssa/direct_selector.h"
 #include "engine/ssa/exact_stepper.h"
+#include "engine/ssa/hybrid_stepper.h"
 #include "engine/ssa/next_reaction_selector.h"
 #include "engine/ssa/rssa_selector.h"
 #include "engine/ssa/tau_leap_stepper.h"
@@ -21,6 +22,7 @@ const char* MethodName(MethodKind kind) {
     // accepted too.
     case MethodKind::kRssaCr: return "rssa_cr";
     case MethodKind::kTauLeap: return "tau";
+    case MethodKind::kHybrid: return "hybrid";
     case MethodKind::kOde: return "ode";
   }
   return "unknown";
@@ -33,8 +35,9 @@ StatusOr<MethodKind> ParseMethod(const std::string& name) {
   if (name == "rssa") return MethodKind::kRssa;
   if (name == "rssa_cr" || name == "rssa-cr") return MethodKind::kRssaCr;
   if (name == "tau") return MethodKind::kTauLeap;
+  if (name == "hybrid") return MethodKind::kHybrid;
   if (name == "ode") return MethodKind::kOde;
-  return InvalidArgumentError("unknown method '" + name + "' (expected auto, direct, nrm, cr, rssa, rssa_cr, tau or ode)");
+  return InvalidArgumentError("unknown method '" + name + "' (expected auto, direct, nrm, cr, rssa, rssa_cr, tau, hybrid or ode)");
 }
 
 MethodKind ChooseExactMethod(const CompiledModel& model) {
@@ -87,6 +90,8 @@ StatusOr<std::unique_ptr<Stepper>> MakeStepper(MethodKind kind,
       return MakeRssaStepper(std::move(model), options, /*with_cr=*/true);
     case MethodKind::kTauLeap:
       return MakeTauLeapStepper(std::move(model), options);
+    case MethodKind::kHybrid:
+      return MakeHybridStepper(std::move(model), options);
     case MethodKind::kOde:
       return MakeCvodeStepper(std::move(model), options);
   }

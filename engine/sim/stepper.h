@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/base/rng.h"
 #include "engine/base/status.h"
@@ -25,6 +26,7 @@ enum class MethodKind {
   kRssa,          // Thanh, Priami & Zunino 2014, rejection with propensity bounds
   kRssaCr,        // RSSA with composition-rejection search (Thanh et al. 2015)
   kTauLeap,       // approximate: Cao, Gillespie & Petzold 2006 adaptive tau-leaping
+  kHybrid,        // approximate: exact SSA for low-copy species, tau-leaping for high-copy proteins
   kOde,           // deterministic: reaction-rate equations on SUNDIALS CVODE (BDF)
 };
 
@@ -42,7 +44,7 @@ inline constexpr MethodKind kAllExactMethods[] = {
 
 const char* MethodName(MethodKind kind);
 // "direct" | "nrm" (also "next-reaction") | "cr" | "rssa" | "rssa_cr" (also
-// "rssa-cr") | "tau" | "ode". "auto" is resolved
+// "rssa-cr") | "tau" | "hybrid" | "ode". "auto" is resolved
 // by the caller with ChooseExactMethod (make_stepper.h): it depends on the
 // model, and it never picks an approximation.
 StatusOr<MethodKind> ParseMethod(const std::string& name);
@@ -54,6 +56,22 @@ struct TauLeapOptions {
   // exact steps instead (CGP 2006 suggest 10; Gillespie's 1/a0 multiples).
   double min_leap_in_ssa_steps = 10.0;
   int exact_steps_on_fallback = 100;  // exact steps taken before trying to leap again
+};
+
+// A species' role as its network declares it (grnsim.v1.Species.Role, with
+// the same values), for the hybrid stepper's partition.
+enum class SpeciesRole : std::uint8_t {
+  kUnspecified = 0, kGene = 1, kMrna = 2, kProtein = 3, kMirna = 4, kComplex = 5,
+  kSignal = 6, kOther = 7,
+};
+
+struct HybridOptions {
+  // Per species index: gene, mrna, mirna and complex species are always
+  // simulated exactly. Empty: no roles known, partition by counts alone.
+  std::vector<SpeciesRole> roles;
+  // A species not pinned by its role is leaped while its count is at least
+  // this (molecules). Step control: MethodOptions::tau.
+  double leap_min_count = 100.0;
 };
 
 struct OdeOptions {
@@ -71,6 +89,7 @@ struct MethodOptions {
   // than kRunawayEvents to reach the next output time is refused as runaway.
   std::uint64_t max_events = 0;
   TauLeapOptions tau;
+  HybridOptions hybrid;
   OdeOptions ode;
 };
 

@@ -9,22 +9,10 @@
 //   μ_i  = Σ_{j∈J_ncr} ν_ij·a_j,   σ_i² = Σ_{j∈J_ncr} ν_ij²·a_j,
 //   τ'   = min_{i∈I_rs} { max(ε·x_i/g_i, 1)/|μ_i|,  max(ε·x_i/g_i, 1)²/σ_i² },
 // so that |Δx_i| <= ε·x_i/g_i keeps every |Δa_j| <= ε·a_j. g_i bounds the
-// elasticity d ln a_j / d ln x_i, split over the reactants of each reaction.
-// For a reaction of total order M with m molecules of species i, CGP's table
-// (HOR 1: 1; HOR 2: 2 or 2 + 1/(x−1); HOR 3: 3, 3/2·(2 + 1/(x−1)) or
-// 3 + 1/(x−1) + 2/(x−2)) is the case M <= 3 of
-//   g = (M/m)·(m + Σ_{k=1}^{m−1} k/(x − k)),
-// since x(x−1)…(x−m+1) has elasticity m + Σ k/(x−k) and the species gets the
-// share m/M of ε. g_i is the largest such value over the reactions in J_ncr
-// that read species i. Extension for modifiers (not in CGP): a Hill factor's
-// elasticity is at most its n, and a Michaelis–Menten factor's at most 1, so
-// each modifier adds its bound e to M and to its species' share (m + e):
-//   g = (M/(m + e))·(m + e + Σ_{k=1}^{m−1} k/(x − k)).
-// When x < m the elasticity is unbounded and the bound max(εx/g, 1) is 1.
-// A rate-law expression (kExpression) has no known elasticity: its reactant
-// orders are used as for mass action, and the other species it reads are
-// not bounded. Propensities are held constant over a leap, so a law that
-// reads time is evaluated at the leap's start.
+// elasticity d ln a_j / d ln x_i, split over the reactants of each reaction
+// (engine/ssa/cgp_order_terms.h); it is the largest such value over the
+// reactions in J_ncr that read species i. Propensities are held constant over
+// a leap, so a law that reads time is evaluated at the leap's start.
 //
 // Critical reactions (CGP section III): a_j > 0 and
 // L_j = min_{i: ν_ij<0} floor(x_i/|ν_ij|) < n_c. They fire at most once per
@@ -48,20 +36,13 @@
 #include "engine/base/random_variates.h"
 #include "engine/base/status_macros.h"
 #include "engine/kinetics/propensity.h"
+#include "engine/ssa/cgp_order_terms.h"
 #include "engine/ssa/exact_stepper.h"
 
 namespace grn {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// One species' share of one reaction's order (see the file header).
-struct OrderTerm {
-  SpeciesIndex species;
-  std::uint32_t order;  // m: mass-action order of the species in the reaction
-  double extra;         // e: summed elasticity bounds of modifiers reading it
-  double scale;         // M / (m + e)
-};
 
 // The per-leap computations shared by the stepper and EstimateTauLeapSpeedup:
 // propensities, the critical set and τ'. Buffers are sized once here.
@@ -72,42 +53,14 @@ class LeapPlanner {
         options_(options),
         view_(model),
         stoich_(model),
+        order_terms_(model),
+        terms_(order_terms_.terms().data()),
+        term_begin_(order_terms_.begin().data()),
         a_(model.num_reactions()),
         critical_(model.num_reactions()),
         g_(model.num_species()),
         mu_(model.num_species()),
-        sigma2_(model.num_species()),
-        term_begin_{0} {
-    // Order terms per reaction: mass-action orders, then modifier bounds
-    // merged into the term of their species.
-    for (ReactionIndex r = 0; r < model.num_reactions(); ++r) {
-      const ReactionKinetics& k = model.kinetics(r);
-      const std::size_t first = terms_.size();
-      double total = 0.0;
-      for (std::uint32_t i = k.reactant_begin; i < k.reactant_end; ++i) {
-        terms_.push_back({model.reactant_species()[i], model.reactant_order()[i], 0.0, 0.0});
-        total += model.reactant_order()[i];
-      }
-      for (std::uint32_t i = k.factor_begin; i < k.factor_end; ++i) {
-        const RateFactor& f = model.factors()[i];
-        // |d ln f/d ln x|: n·K^n/(K^n + x^n) <= n for Hill activation and
-        // repression, K/(K + x) <= 1 for Michaelis–Menten.
-        const double bound = f.kind == FactorKind::kMichaelisMenten ? 1.0 : f.n;
-        total += bound;
-        auto it = std::find_if(terms_.begin() + static_cast<std::ptrdiff_t>(first), terms_.end(),
-                               [&](const OrderTerm& t) { return t.species == f.species; });
-        if (it != terms_.end()) {
-          it->extra += bound;
-        } else {
-          terms_.push_back({f.species, 0, bound, 0.0});
-        }
-      }
-      for (std::size_t i = first; i < terms_.size(); ++i) {
-        terms_[i].scale = total / (terms_[i].order + terms_[i].extra);
-      }
-      term_begin_.push_back(static_cast<std::uint32_t>(terms_.size()));
-    }
-  }
+        sigma2_(model.num_species()) {}
 
   // a_j for every reaction at time t, with parameter values p, and their sum
   // a0. Fails (naming the reaction) on a negative, NaN or infinite
@@ -160,9 +113,9 @@ class LeapPlanner {
     for (ReactionIndex r = 0; r < a_.size(); ++r) {
       if (critical_[r]) continue;
       for (std::uint32_t i = term_begin_[r]; i < term_begin_[r + 1]; ++i) {
-        const OrderTerm& term = terms_[i];
+        const CgpOrderTerm& term = terms_[i];
         double& g = g_[term.species];
-        g = std::max(g, Elasticity(term, x[term.species]) * term.scale);
+        g = std::max(g, term.Elasticity(x[term.species]) * term.scale);
       }
       const double a = a_[r];
       if (a == 0.0) continue;
@@ -190,25 +143,16 @@ class LeapPlanner {
   const StoichView& stoich() const { return stoich_; }
 
  private:
-  // m + e + Σ_{k=1}^{m−1} k/(x − k); +inf when x < m (the bound is then 1).
-  static double Elasticity(const OrderTerm& term, double x) {
-    double e = term.order + term.extra;
-    for (std::uint32_t k = 1; k < term.order; ++k) {
-      if (x <= k) return kInf;
-      e += k / (x - k);
-    }
-    return e;
-  }
-
   const CompiledModel& model_;
   const TauLeapOptions options_;
   const KineticsView view_;
   const StoichView stoich_;
-  std::vector<OrderTerm> terms_;
+  const CgpOrderTerms order_terms_;
+  const CgpOrderTerm* const terms_;         // order_terms_' rows, hoisted
+  const std::uint32_t* const term_begin_;
   std::vector<double> a_;
   std::vector<char> critical_;  // char, not vector<bool>: plain loads in the loop
   std::vector<double> g_, mu_, sigma2_;
-  std::vector<std::uint32_t> term_begin_;  // CSR rows of terms_ per reaction
   double a0_ = 0.0;
   double a0_critical_ = 0.0;
 };

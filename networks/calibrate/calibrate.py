@@ -80,7 +80,7 @@ def simulate(grnsim, network, scenarios, species, t_end, steps, runs, seed, work
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     per_run = {}
     with open(runs_path) as f:
-        for row in csv.DictReader(f):
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
             per_run.setdefault(int(row["run"]), []).append(
                 (float(row["time"]), {s: float(row[s]) for s in species}))
     return per_run

@@ -76,11 +76,14 @@ expect_differ() {
   cmp -s "$1" "$2" && fail "$3: $1 and $2 are identical"
 }
 
-# expect_rows FILE N NAME: FILE has a header and N data rows.
+# header_of FILE: the column header, the first line after the '#' lines.
+header_of() { grep -v -m1 '^#' "$1"; }
+
+# expect_rows FILE N NAME: FILE has '#' lines, a header and N data rows.
 expect_rows() {
   checks=$((checks + 1))
   local n
-  n=$(($(wc -l <"$1") - 1))
+  n=$(($(grep -cv '^#' "$1") - 1))
   [[ "$n" -eq "$2" ]] || fail "$3: $1 has $n data rows, expected $2"
 }
 
@@ -177,8 +180,13 @@ run 2 "validate mixed" validate "$model" unbalanced.textproto &&
 common=(simulate "$model" --t-end 1 --steps 2)
 if run 0 "trajectory" "${common[@]}" --seed 3 --output out.csv; then
   checks=$((checks + 1))
-  [[ "$(head -1 out.csv)" == "time,S1,S2,S3" ]] ||
-    fail "trajectory header: '$(head -1 out.csv)', expected 'time,S1,S2,S3'"
+  [[ "$(header_of out.csv)" == "time,S1,S2,S3" ]] ||
+    fail "trajectory header: '$(header_of out.csv)', expected 'time,S1,S2,S3'"
+  expect_line out.csv '^# grnsim [0-9.]+ simulate$' "provenance: version"
+  expect_line out.csv '^# model: [0-9a-f]{16} ' "provenance: model fingerprint"
+  expect_line out.csv '^# seed: 3$' "provenance: seed"
+  expect_line out.csv '^# method: direct$' "provenance: method"
+  expect_line out.csv '^# --t-end: 1$' "provenance: an option that changes the numbers"
   expect_rows out.csv 3 "trajectory"
   expect_line out.csv '^0,10000,0,0$' "trajectory starts from the initial counts"
   expect_line out.csv '^0\.5,[0-9]+,[0-9]+,[0-9]+$' "trajectory row at t=0.5"
@@ -200,8 +208,9 @@ if run 0 "ensemble" "${common[@]}" --runs 20 --seed 3 --output ens_a.csv \
   --stats-json stats.json; then
   checks=$((checks + 1))
   want="time,S1.mean,S1.sd,S2.mean,S2.sd,S3.mean,S3.sd"
-  [[ "$(head -1 ens_a.csv)" == "$want" ]] ||
-    fail "ensemble header: '$(head -1 ens_a.csv)', expected '$want'"
+  [[ "$(header_of ens_a.csv)" == "$want" ]] ||
+    fail "ensemble header: '$(header_of ens_a.csv)', expected '$want'"
+  expect_line ens_a.csv '^# --runs: 20$' "ensemble provenance: runs"
   expect_rows ens_a.csv 3 "ensemble"
   expect_line ens_a.csv '^0,10000,0,0,0,0,0$' "ensemble at t=0: means are initial counts, sd 0"
   for key in method runs events wall_seconds ns_per_event; do
@@ -213,6 +222,15 @@ if run 0 "ensemble" "${common[@]}" --runs 20 --seed 3 --output ens_a.csv \
 fi
 run 0 "ensemble again" "${common[@]}" --runs 20 --seed 3 --output ens_b.csv
 expect_same ens_a.csv ens_b.csv "same seed, same ensemble"
+if run 0 "no header comments" "${common[@]}" --runs 20 --seed 3 --output ens_bare.csv \
+  --no-header-comments; then
+  checks=$((checks + 1))
+  [[ "$(head -1 ens_bare.csv)" == "time,S1.mean,S1.sd,S2.mean,S2.sd,S3.mean,S3.sd" ]] ||
+    fail "--no-header-comments: first line '$(head -1 ens_bare.csv)'"
+  checks=$((checks + 1))
+  diff -q <(grep -v '^#' ens_a.csv) ens_bare.csv > /dev/null ||
+    fail "--no-header-comments changes more than the '#' lines"
+fi
 run 0 "ensemble 1 thread" "${common[@]}" --runs 40 --seed 9 --threads 1 --output t1.csv
 run 0 "ensemble 2 threads" "${common[@]}" --runs 40 --seed 9 --threads 2 --output t2.csv
 expect_same t1.csv t2.csv "--threads 1 and --threads 2 give identical output"

@@ -63,16 +63,21 @@ expect_same s1.hist.csv s2.hist.csv "histograms: 1 and 2 threads"
 expect_same runs1.csv runs2.csv "saved runs: 1 and 2 threads"
 checks=$((checks + 1))
 want="time,S3.mean,S3.sd,S3.min,S3.max,S3.q0.05,S3.q0.5,S3.q0.95,S1.mean,S1.sd,S1.min,S1.max,S1.q0.05,S1.q0.5,S1.q0.95"
-[[ "$(head -1 s1.csv)" == "$want" ]] || fail "statistics header: '$(head -1 s1.csv)'"
+[[ "$(grep -v -m1 '^#' s1.csv)" == "$want" ]] || fail "statistics header: '$(grep -v -m1 '^#' s1.csv)'"
+expect_line s1.csv '^# seed: 3$' "statistics provenance: seed"
+expect_line s1.hist.csv '^# seed: 3$' "histogram provenance: seed"
+expect_line runs1.csv '^# seed: 3$' "saved runs provenance: seed"
 expect_line s1.csv '^0,0,0,0,0,0,0,0,10000,0,10000,10000,10000,10000,10000$' "statistics at t=0"
 expect_line s1.hist.csv '^time,species,low,high,count$' "histogram header"
 expect_line s1.hist.csv '^0,S3,0,0,70$' "histogram at t=0: all 70 runs at 0"
 checks=$((checks + 1))
-[[ "$(head -1 runs1.csv)" == "run,time,S3,S1" ]] || fail "saved runs header: '$(head -1 runs1.csv)'"
+[[ "$(grep -v -m1 '^#' runs1.csv)" == "run,time,S3,S1" ]] ||
+  fail "saved runs header: '$(grep -v -m1 '^#' runs1.csv)'"
 checks=$((checks + 1))
-[[ "$(wc -l <runs1.csv)" -eq $((70 * 5 + 1)) ]] || fail "saved runs: $(wc -l <runs1.csv) lines, expected 351"
+[[ "$(grep -cv '^#' runs1.csv)" -eq $((70 * 5 + 1)) ]] ||
+  fail "saved runs: $(grep -cv '^#' runs1.csv) lines besides '#', expected 351"
 checks=$((checks + 1))
-[[ "$(cut -d, -f1 runs1.csv | tail -n +2 | uniq | tr '\n' ' ')" == "$(seq -s ' ' 0 69) " ]] ||
+[[ "$(grep -v '^#' runs1.csv | cut -d, -f1 | tail -n +2 | uniq | tr '\n' ' ')" == "$(seq -s ' ' 0 69) " ]] ||
   fail "saved runs are not in run order"
 # The saved runs give the statistics: the mean of S1 at t=1 over the 70 runs.
 checks=$((checks + 1))
