@@ -318,7 +318,7 @@ TEST(MediumCliTest, WritesMediumCsvAndRefusesBadPools) {
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   };
   ASSERT_EQ(grnsim("population " + std::string(GRN_SOURCE_DIR) +
-                   "/tests/testdata/population/msc_fates.textproto --cells 5 --days 0.5 "
+                   "/networks/msc_population.textproto --cells 5 --days 0.5 "
                    "--replicates 2 --seed 3 --threads 1 --quiet --output " + dir + "/run"),
             0)
       << test_support::ReadFile(dir + "/err.txt");

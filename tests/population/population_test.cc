@@ -344,7 +344,7 @@ TEST(PopulationTest, MscNetworkWithFatesAndJuxtacrineWnt1) {
   // networks/msc.textproto (through its includes) under the baseline
   // scenario, with the §3.2 fates and W_contact_mean coupled to WNT1.
   auto file = ReadComposedNetworkFile(
-      std::string(GRN_SOURCE_DIR) + "/tests/testdata/population/msc_fates.textproto",
+      std::string(GRN_SOURCE_DIR) + "/networks/msc_population.textproto",
       {std::string(GRN_SOURCE_DIR) + "/networks/scenarios/baseline_mixed.textproto"});
   ASSERT_TRUE(file.ok()) << file.status().message();
   const Loaded msc = Load(file->network);

@@ -12,7 +12,7 @@
 //    the four marker proteins and five mRNAs at 2, 8 and 24 h by two-sample
 //    z-scores, and the commitment-time distributions — the time at which the
 //    osteo (RUNX2 >= 1100, PPARG < 600) or adipo (PPARG >= 1500, CEBPA >=
-//    1500, RUNX2 < 900) condition of tests/testdata/population/msc_fates has
+//    1500, RUNX2 < 900) condition of networks/msc_population has
 //    held for its 24 h dwell, checked every half hour as the population's
 //    sync points do, censored at 96 h — by two-sample Kolmogorov–Smirnov
 //    tests at α = 0.001. (OSX_act is left out of the osteo condition: it is a

@@ -2,7 +2,7 @@
 //
 // Operator splitting of the medium (BIOLOGY.md §3.5): halving the
 // synchronisation interval must change the population's outputs by less than
-// 2%. A reduced MSC population (tests/testdata/population/msc_fates.textproto:
+// 2%. A reduced MSC population (networks/msc_population.textproto:
 // networks/msc.textproto with its medium, the §3.2 fates and juxtacrine Wnt1;
 // well mixed, tau-leaping, fixed seed) runs with Δt = 0.25 h and 0.125 h:
 //   * every medium pool, averaged over the run (sampled every 6 h to day 7)
@@ -57,7 +57,7 @@ struct Loaded {
 Loaded LoadMsc() {
   Loaded out;
   auto file = ReadComposedNetworkFile(std::string(GRN_SOURCE_DIR) +
-                                      "/tests/testdata/population/msc_fates.textproto");
+                                      "/networks/msc_population.textproto");
   EXPECT_TRUE(file.ok()) << file.status().message();
   if (!file.ok()) return out;
   grnsim::v1::Network net = file->network;
