@@ -31,9 +31,8 @@ class DirectSelector {
 
   // The next event after time t.
   [[gnu::always_inline]] Event Next(double t, Rng& rng) {
-    if (small_) {
-      a0_ = Sum();
-    } else if (++draws_since_recompute_ >= kRecomputeEvery || a0_ < a0_floor_) [[unlikely]] {
+    if (small_) return NextSmall(t, rng);
+    if (++draws_since_recompute_ >= kRecomputeEvery || a0_ < a0_floor_) [[unlikely]] {
       // Drift control, once per draw rather than once per update.
       Recompute();
     }
@@ -56,12 +55,38 @@ class DirectSelector {
   // 10^4 draws (StochKit uses 10^4 updates) bounds the relative error near
   // 1e-12 for networks of modest connectivity, at O(M) per 10^4 events.
   static constexpr int kRecomputeEvery = 10000;
-  // Up to this many reactions a0 is summed afresh at every draw: as cheap as
-  // the linear search that follows, free of drift, and it takes the serial
-  // chain of incremental updates off the critical path of each event.
+  // Up to this many reactions NextSmall draws: its 2n serial additions cost
+  // less than the mispredicted search exit and the incremental updates.
   static constexpr std::size_t kFreshSumMaxReactions = 32;
   static constexpr ReactionIndex kNone = ~ReactionIndex{0};
   static constexpr double kInf = std::numeric_limits<double>::infinity();
+
+  // Small networks: a0 summed afresh in index order (no drift, and no serial
+  // chain of incremental updates on the critical path), and the reaction
+  // found without a data-dependent branch, by counting the prefix sums below
+  // the target. The reaction drawn is random, so a search's exit branch is
+  // mispredicted about once per event; these loops have a fixed length
+  // (dimer_decay 25.8 -> 24.1 ns/event, multistate 45.5 -> 40.3). The last
+  // prefix sum is a0 itself (the same additions in the same order) and
+  // target <= a0, so the count is < n; a reaction with a_r = 0 has the same
+  // prefix sum as the one before it and is never the first to reach it.
+  [[gnu::always_inline]] Event NextSmall(double t, Rng& rng) {
+    const double* a = a_.data();
+    const std::size_t n = a_.size();
+    double a0 = 0.0;
+    for (std::size_t i = 0; i < n; ++i) a0 += a[i];
+    a0_ = a0;
+    if (!(a0 > 0.0)) return {kInf, 0};
+    const double tau = rng.Exp() / a0;
+    const double target = std::max(rng.Uniform01() * a0, std::numeric_limits<double>::min());
+    double prefix = 0.0;
+    ReactionIndex below = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      prefix += a[i];
+      below += prefix < target ? 1 : 0;
+    }
+    return {t + tau, below};
+  }
 
   // Four partial sums: a short dependency chain, and the compiler may vectorise.
   double Sum() const {
