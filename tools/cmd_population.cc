@@ -11,11 +11,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -31,6 +33,7 @@
 #include "engine/io/network_io.h"
 #include "engine/model/fate_rules.h"
 #include "engine/model/medium_rules.h"
+#include "engine/population/bimodality.h"
 #include "engine/population/bootstrap.h"
 #include "engine/population/population.h"
 #include "engine/sim/make_stepper.h"
@@ -63,6 +66,8 @@ struct PopulationFlags {
   std::string plot;
   std::string osteo_fate = "osteo";
   std::string adipo_fate = "adipo";
+  std::string snapshot;  // DAY[,DAY...]
+  std::string markers;   // empty: kDefaultMarkers
   bool quiet = false;
 };
 
@@ -372,6 +377,175 @@ Status DrawPlot(const std::string& path, const std::string& title, const Populat
 }
 
 
+// --snapshot: marker levels of every live cell at chosen days, and their
+// bimodality (BIOLOGY.md §3.9 item 3) pooled over replicates.
+
+// The default markers; each entry lists accepted species names, the first
+// the network has is used, and an entry the network lacks is skipped.
+const std::vector<std::vector<std::string>> kDefaultMarkers = {
+    {"RUNX2"}, {"PPARG"}, {"OSX", "OSX_act"}, {"NFATC1"}};
+
+struct Marker {
+  std::string name;
+  std::size_t species;
+};
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) parts.push_back(part);
+  if (!text.empty() && text.back() == ',') parts.push_back("");
+  return parts;
+}
+
+StatusOr<std::vector<double>> ParseSnapshotDays(const std::string& text, double days) {
+  std::vector<double> out;
+  for (const std::string& part : SplitCommas(text)) {
+    char* end = nullptr;
+    const double day = std::strtod(part.c_str(), &end);
+    if (part.empty() || end != part.c_str() + part.size() || !(day >= 0 && day <= days)) {
+      return InvalidArgumentError("--snapshot: expected days in [0, " + Number(days) +
+                                  "] separated by commas, got '" + part + "'");
+    }
+    out.push_back(day);
+  }
+  return out;
+}
+
+StatusOr<std::vector<Marker>> ResolveMarkers(const std::string& list, const CompiledModel& model) {
+  const std::vector<std::string>& names = model.species_names();
+  auto find = [&names](const std::string& name) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  std::vector<Marker> markers;
+  if (list.empty()) {
+    for (const std::vector<std::string>& choices : kDefaultMarkers) {
+      for (const std::string& name : choices) {
+        if (find(name) < names.size()) {
+          markers.push_back({name, find(name)});
+          break;
+        }
+      }
+    }
+    if (markers.empty()) {
+      return InvalidArgumentError("--snapshot: the network has none of the default markers "
+                                  "RUNX2, PPARG, OSX, NFATC1; name species with --markers");
+    }
+    return markers;
+  }
+  for (const std::string& name : SplitCommas(list)) {
+    if (find(name) >= names.size()) {
+      return InvalidArgumentError("--markers: '" + name + "' is not a species of the network");
+    }
+    markers.push_back({name, find(name)});
+  }
+  return markers;
+}
+
+std::string FateLabel(const Cell& cell, const PopulationRules& rules) {
+  if (cell.fate >= 0) return rules.fates[static_cast<std::size_t>(cell.fate)].name;
+  return cell.senescent ? "senescent" : "uncommitted";
+}
+
+// One requested day: its CSV rows (all replicates) and the pooled log(x + 1)
+// values per marker.
+struct Snapshot {
+  double requested_day = 0;
+  double time = 0;  // model time units: the first sync time at or after the day
+  std::string rows;
+  std::vector<std::vector<double>> log_values;  // per marker
+};
+
+void TakeSnapshot(const Population& population, std::uint64_t replicate, double day,
+                  double units_per_day, const std::vector<Marker>& markers,
+                  const PopulationRules& rules, Snapshot* snapshot) {
+  for (const Cell& cell : population.cells()) {
+    snapshot->rows += std::to_string(replicate);
+    snapshot->rows += ',';
+    snapshot->rows += Number(day);
+    snapshot->rows += ',';
+    snapshot->rows += std::to_string(cell.lineage);
+    snapshot->rows += ',';
+    snapshot->rows += FateLabel(cell, rules);
+    snapshot->rows += ',';  // committed_day: empty if uncommitted
+    if (cell.fate >= 0) snapshot->rows += Number(cell.committed_at / units_per_day);
+    for (std::size_t m = 0; m < markers.size(); ++m) {
+      const double count = cell.state.x[markers[m].species];
+      snapshot->rows += ',';
+      snapshot->rows += Number(count);
+      snapshot->log_values[m].push_back(std::log1p(std::max(0.0, count)));
+    }
+    snapshot->rows += '\n';
+  }
+}
+
+struct BimodalityRow {
+  double day;
+  std::string marker;
+  BimodalityReport report;
+};
+
+std::vector<BimodalityRow> AnalyseSnapshots(const std::vector<Snapshot>& snapshots,
+                                            const std::vector<Marker>& markers,
+                                            double units_per_day) {
+  const BimodalityOptions options;
+  std::map<std::size_t, std::vector<double>> nulls;  // the dip's null, per sample size
+  std::vector<BimodalityRow> rows;
+  for (const Snapshot& s : snapshots) {
+    for (std::size_t m = 0; m < markers.size(); ++m) {
+      const std::vector<double>& values = s.log_values[m];
+      const std::vector<double>* null = nullptr;
+      if (values.size() >= 4) {
+        auto [it, added] = nulls.try_emplace(values.size());
+        if (added) {
+          it->second = DipNullDistribution(values.size(), options.dip_null_samples,
+                                           options.dip_null_seed);
+        }
+        null = &it->second;
+      }
+      rows.push_back({s.time / units_per_day, markers[m].name,
+                      AnalyseBimodality(values, options, null)});
+    }
+  }
+  return rows;
+}
+
+std::string BimodalityCsv(const std::string& provenance, const std::vector<BimodalityRow>& rows) {
+  std::string out = provenance + "day,marker,n,bc,dip,dip_p,delta_bic,ashman_d,valley\n";
+  for (const BimodalityRow& r : rows) {
+    const BimodalityReport& b = r.report;
+    out += Number(r.day) + "," + r.marker + "," + std::to_string(b.n) + "," +
+           Number(b.bimodality_coefficient) + "," + Number(b.dip) + "," + Number(b.dip_p) + "," +
+           Number(b.delta_bic) + "," + Number(b.ashman_d) + "," + Number(b.valley) + "\n";
+  }
+  return out;
+}
+
+void PrintBimodality(const std::vector<BimodalityRow>& rows) {
+  std::printf("\nbimodality of log(count + 1), pooled over replicates (BC > 0.555, dip p, "
+              "ΔBIC > 0 favours 2 components):\n");
+  std::printf("%6s  %-8s  %6s  %6s  %7s  %6s  %9s  %6s  %16s  %s\n", "day", "marker", "n", "BC",
+              "dip", "dip p", "ΔBIC", "D", "valley (count)", "components (count: weight)");
+  for (const BimodalityRow& r : rows) {
+    const BimodalityReport& b = r.report;
+    char valley[48] = "-", parts[96] = "-";
+    if (!std::isnan(b.valley)) {
+      std::snprintf(valley, sizeof valley, "%.2f (%.0f)%s", b.valley, std::expm1(b.valley),
+                    b.valley_is_interior ? "" : "*");
+    }
+    if (b.two.components.size() == 2) {
+      std::snprintf(parts, sizeof parts, "%.0f: %.2f, %.0f: %.2f",
+                    std::expm1(b.two.components[0].mean), b.two.components[0].weight,
+                    std::expm1(b.two.components[1].mean), b.two.components[1].weight);
+    }
+    std::printf("%6g  %-8s  %6zu  %6.3f  %7.4f  %6.3f  %9.1f  %6.2f  %16s  %s\n", r.day,
+                r.marker.c_str(), b.n, b.bimodality_coefficient, b.dip, b.dip_p, b.delta_bic,
+                b.ashman_d, valley, parts);
+  }
+  std::printf("(* no density minimum between the two means: the mixture is unimodal)\n");
+}
+
 long PeakRssBytes() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
@@ -415,6 +589,14 @@ int RunPopulation(int argc, char** argv) {
   flags.AddString("plot", "FILE", &f.plot, "draw fractions and log2 R over days (.svg or .png; gnuplot)");
   flags.AddString("osteo-fate", "NAME", &f.osteo_fate, "the numerator fate of R (default osteo)");
   flags.AddString("adipo-fate", "NAME", &f.adipo_fate, "the denominator fate of R (default adipo)");
+  flags.AddString("snapshot", "DAY[,DAY...]", &f.snapshot,
+                  "at each day (the first sync time at or after it) record the markers of\n"
+                  "                          every live cell: DIR/snapshot_day<DAY>.csv, and their\n"
+                  "                          bimodality pooled over replicates: DIR/bimodality.csv\n"
+                  "                          and a printed table");
+  flags.AddString("markers", "A,B,...", &f.markers,
+                  "--snapshot species (default RUNX2,PPARG,OSX (or OSX_act),NFATC1, those\n"
+                  "                          the network has)");
   flags.AddBool("quiet", &f.quiet, "no summary line or progress bar on stderr");
 
   std::vector<std::string> files;
@@ -469,6 +651,36 @@ int RunPopulation(int argc, char** argv) {
     return 2;
   }
 
+  std::vector<Snapshot> snapshots;
+  std::vector<Marker> markers;
+  const double units_per_day = 24.0 / rules.hours_per_time_unit;
+  if (!f.snapshot.empty()) {
+    StatusOr<std::vector<double>> snapshot_days = ParseSnapshotDays(f.snapshot, f.days);
+    StatusOr<std::vector<Marker>> resolved = ResolveMarkers(f.markers, model);
+    const Status bad = !snapshot_days.ok() ? snapshot_days.status() : resolved.status();
+    if (!bad.ok()) {
+      PrintError(files[0] + ": " + bad.message());
+      return 2;
+    }
+    markers = std::move(*resolved);
+    std::sort(snapshot_days->begin(), snapshot_days->end());
+    // As options.sync_interval and the last output time are computed below.
+    const double sync = f.sync_hours * (1.0 / rules.hours_per_time_unit);
+    const double end = f.days * 24.0 * (1.0 / rules.hours_per_time_unit);
+    for (double day : *snapshot_days) {
+      // Population sync times are whole multiples of the interval; stopping
+      // anywhere else would shorten an interval and change the run.
+      Snapshot s;
+      s.requested_day = day;
+      s.time = std::min(end, std::ceil(day * units_per_day / sync - 1e-9) * sync);
+      s.log_values.resize(markers.size());
+      snapshots.push_back(std::move(s));
+    }
+  } else if (!f.markers.empty()) {
+    PrintError("--markers needs --snapshot");
+    return 2;
+  }
+
   if (!f.seed_given) {
     std::random_device device;
     f.seed = (static_cast<std::uint64_t>(device()) << 32) ^ device();
@@ -488,7 +700,8 @@ int RunPopulation(int argc, char** argv) {
   options.medium = loaded->medium;
 
   // Outputs are opened before the run, so an unwritable folder fails at once.
-  std::unique_ptr<AtomicFile> replicates_file, summary_file, medium_file;
+  std::unique_ptr<AtomicFile> replicates_file, summary_file, medium_file, bimodality_file;
+  std::vector<std::unique_ptr<AtomicFile>> snapshot_files;  // one per snapshot
   if (!f.output.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(f.output, ec);
@@ -502,6 +715,23 @@ int RunPopulation(int argc, char** argv) {
     for (const AtomicFile* file : {replicates_file.get(), summary_file.get(), medium_file.get()}) {
       if (file != nullptr && !file->status().ok()) {
         PrintError(file->status().message());
+        return 1;
+      }
+    }
+    if (!snapshots.empty()) {
+      bimodality_file = std::make_unique<AtomicFile>(f.output + "/bimodality.csv");
+      for (const Snapshot& s : snapshots) {
+        snapshot_files.push_back(std::make_unique<AtomicFile>(
+            f.output + "/snapshot_day" + Number(s.requested_day) + ".csv"));
+      }
+      for (const auto& file : snapshot_files) {
+        if (!file->status().ok()) {
+          PrintError(file->status().message());
+          return 1;
+        }
+      }
+      if (!bimodality_file->status().ok()) {
+        PrintError(bimodality_file->status().message());
         return 1;
       }
     }
@@ -523,8 +753,18 @@ int RunPopulation(int argc, char** argv) {
         break;
       }
       ReplicateCounts counts;
+      std::size_t next_snapshot = 0;
       for (double day : days) {
-        status = (*population)->AdvanceTo(day * 24.0 * units_per_hour);
+        const double t_day = day * 24.0 * units_per_hour;
+        for (; next_snapshot < snapshots.size() && snapshots[next_snapshot].time <= t_day;
+             ++next_snapshot) {
+          Snapshot& s = snapshots[next_snapshot];
+          status = (*population)->AdvanceTo(s.time);
+          if (!status.ok()) break;
+          TakeSnapshot(**population, r, s.time / units_per_day, units_per_day, markers, rules,
+                       &s);
+        }
+        if (status.ok()) status = (*population)->AdvanceTo(t_day);
         if (!status.ok()) break;
         counts.push_back((*population)->Counts());
         if (const MediumPool* medium = (*population)->medium(); medium != nullptr) {
@@ -554,6 +794,7 @@ int RunPopulation(int argc, char** argv) {
   }
 
   const std::vector<SummaryRow> rows = Summarise(days, results, osteo, adipo);
+  const std::vector<BimodalityRow> bimodality = AnalyseSnapshots(snapshots, markers, units_per_day);
   char settings[512];
   std::snprintf(settings, sizeof settings,
                 "seed %" PRIu64 "; replicates %" PRIu64 "; cells %" PRIu64
@@ -581,7 +822,22 @@ int RunPopulation(int argc, char** argv) {
       }
       medium_file->Write(header + "\n" + medium_rows);
     }
-    for (AtomicFile* file : {replicates_file.get(), summary_file.get(), medium_file.get()}) {
+    std::vector<AtomicFile*> outputs = {replicates_file.get(), summary_file.get(),
+                                        medium_file.get(), bimodality_file.get()};
+    if (bimodality_file) {
+      bimodality_file->Write(BimodalityCsv(provenance, bimodality));
+      std::string header = provenance + "replicate,day,lineage,fate,committed_day";
+      for (const Marker& m : markers) {
+        header += ',';
+        header += m.name;
+      }
+      header += '\n';
+      for (std::size_t k = 0; k < snapshots.size(); ++k) {
+        snapshot_files[k]->Write(header + snapshots[k].rows);
+        outputs.push_back(snapshot_files[k].get());
+      }
+    }
+    for (AtomicFile* file : outputs) {
       if (file == nullptr) continue;
       if (Status s = file->Commit(); !s.ok()) {
         PrintError(s.message());
@@ -590,6 +846,7 @@ int RunPopulation(int argc, char** argv) {
     }
   }
   PrintTable(f, rows);
+  if (!bimodality.empty()) PrintBimodality(bimodality);
   std::fflush(stdout);
 
   if (!f.plot.empty()) {
@@ -620,6 +877,10 @@ int RunPopulation(int argc, char** argv) {
                    f.output.c_str(),
                    medium_file ? (", " + f.output + "/medium.csv").c_str() : "",
                    f.output.c_str());
+      if (!snapshots.empty()) {
+        std::fprintf(stderr, "grnsim: wrote %s/bimodality.csv and %zu snapshot_day*.csv\n",
+                     f.output.c_str(), snapshots.size());
+      }
     }
     if (!f.plot.empty() && OnPath("gnuplot")) {
       std::fprintf(stderr, "grnsim: plot in %s\n", f.plot.c_str());

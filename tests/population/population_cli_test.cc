@@ -84,6 +84,27 @@ TEST(PopulationCliTest, ScenariosApplyAndAreRecorded) {
   EXPECT_TRUE(Contains(missing.err, "none.textproto")) << missing.err;
 }
 
+TEST(PopulationCliTest, SnapshotWritesMarkersAndBimodalityWithoutChangingTheRun) {
+  const std::string dir = MakeTempDir();
+  const Result plain = Grnsim(dir, kSmallRun + " --output " + dir + "/plain");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const Result snap =
+      Grnsim(dir, kSmallRun + " --output " + dir + "/snap --snapshot 2 --markers A,B");
+  ASSERT_EQ(snap.exit_code, 0) << snap.err;
+  // Snapshots only look: the run and its files are the same.
+  EXPECT_EQ(ReadFile(dir + "/plain/replicates.csv"), ReadFile(dir + "/snap/replicates.csv"));
+  const std::string cells = ReadFile(dir + "/snap/snapshot_day2.csv");
+  EXPECT_TRUE(Contains(cells, "\nreplicate,day,lineage,fate,committed_day,A,B\n")) << cells;
+  const std::string stats = ReadFile(dir + "/snap/bimodality.csv");
+  EXPECT_TRUE(Contains(stats, "\nday,marker,n,bc,dip,dip_p,delta_bic,ashman_d,valley\n2,A,"))
+      << stats;
+  EXPECT_TRUE(Contains(stats, "\n2,B,")) << stats;
+  // An unknown marker is bad input.
+  const Result bad = Grnsim(dir, kSmallRun + " --output " + dir + "/bad --snapshot 2 --markers X");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, "--markers: 'X' is not a species")) << bad.err;
+}
+
 TEST(PopulationCliTest, BadInput) {
   const std::string dir = MakeTempDir();
   EXPECT_EQ(Grnsim(dir, "population --help").exit_code, 0);
