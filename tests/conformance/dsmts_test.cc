@@ -26,6 +26,10 @@
 //
 // Size (environment):
 //   (default, CI and full) n = 10,000 runs for every case, as the suite asks;
+//   GRN_TEST_SIZE=smoke  n = 100 (the sanitizer build, tests/support/test_size.h):
+//                        every case and method runs and exact checks still
+//                        decide, but the Z/Y pass criteria are printed, not
+//                        asserted (n is far too small for them);
 //   GRN_DSMTS_RUNS=N     n = N for every case (overrides both);
 //   GRN_DSMTS_CASES=1,5,30-33   only these cases;
 //   GRN_DSMTS_SEED=S     another base seed (default 20261126).
@@ -52,6 +56,7 @@
 #include "engine/sim/simulate.h"
 #include "engine/sim/stepper.h"
 #include "tests/conformance/dsmts_support.h"
+#include "tests/support/test_size.h"
 
 namespace grn {
 namespace {
@@ -59,6 +64,7 @@ namespace {
 constexpr int kFirstCase = 1;
 constexpr int kLastCase = 39;
 constexpr std::uint64_t kRuns = 10000;
+constexpr std::uint64_t kSmokeRuns = 100;
 constexpr int kMaxZFailsPerCase = 3;
 constexpr int kMaxYFailsPerCase = 5;
 constexpr int kMaxZFailsPerMethod = 15;
@@ -99,6 +105,7 @@ std::vector<int> SelectedCases() {
 
 std::uint64_t RunsFor() {
   if (const std::string runs = Env("GRN_DSMTS_RUNS"); !runs.empty()) return std::stoull(runs);
+  if (test_size::SmokeSize()) return kSmokeRuns;
   return kRuns;  // the suite's n everywhere: all 39 cases take about a minute on 2 cores
 }
 
@@ -368,12 +375,17 @@ TEST(Dsmts, EveryCaseWithEveryExactMethod) {
       if (!m.error.empty()) continue;
       const dsmts::Judgement& j = m.judgement;
       z_total[k] += j.z_fails;
+      if (test_size::SmokeSize()) {  // exact checks only; the Z/Y criteria are skipped below
+        EXPECT_EQ(j.exact_fails, 0) << CaseId(c.number) << " " << name << ": " << j.first_exact_failure;
+        continue;
+      }
       EXPECT_TRUE(m.pass) << CaseId(c.number) << " " << name << ": " << j.z_fails << " |Z| >= 3 (worst "
                           << j.worst_z << " at " << j.worst_z_at << "), " << j.y_fails
                           << " |Y| >= 5 (worst " << j.worst_y << " at " << j.worst_y_at << "), "
                           << j.exact_fails << " exact-check failures " << j.first_exact_failure;
     }
   }
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("every case passes the Z/Y criteria")) return;
   for (std::size_t k = 0; k < z_total.size(); ++k) {
     EXPECT_LE(z_total[k], kMaxZFailsPerMethod) << MethodName(kAllExactMethods[k]) << ": |Z| >= 3 in all cases";
   }
@@ -394,11 +406,12 @@ TEST(Dsmts, NegativeControlCatchesAVolumeError) {
   for (std::size_t k = 0; k < c.methods.size(); ++k) {
     const MethodOutcome& m = c.methods[k];
     ASSERT_TRUE(m.error.empty()) << m.error;
+    std::printf("[dsmts] negative control (00001 model vs 00011 reference) %s: %d |Z| >= 3, worst |Z| %.1f\n",
+                MethodName(kAllExactMethods[k]), m.judgement.z_fails, m.judgement.worst_z);
+    if (test_size::SkipStatisticalAssertionAtSmokeSize("the control fails the Z criterion")) continue;
     EXPECT_FALSE(m.pass) << MethodName(kAllExactMethods[k]);
     EXPECT_TRUE(m.retested) << "the wrong model must fail the fresh sample too";
     EXPECT_GT(m.judgement.worst_z, 10.0) << MethodName(kAllExactMethods[k]);
-    std::printf("[dsmts] negative control (00001 model vs 00011 reference) %s: %d |Z| >= 3, worst |Z| %.1f\n",
-                MethodName(kAllExactMethods[k]), m.judgement.z_fails, m.judgement.worst_z);
   }
 }
 

@@ -20,12 +20,14 @@
 #include "engine/sim/make_stepper.h"
 #include "engine/sim/simulate.h"
 #include "proto/network.pb.h"
+#include "tests/support/test_size.h"
 
 namespace grn {
 namespace {
 
 const std::string kMultistate = GRN_SHARED_DIR "/benchmarks/networks/multistate.net";
-constexpr std::uint64_t kRuns = 400;
+// 400 runs (20 at smoke size, where only the code paths are checked).
+std::uint64_t Runs() { return test_size::SmokeSize() ? 20 : 400; }
 constexpr double kMaxAbsZ = 4.0;
 
 EnsembleResult Ensemble(std::shared_ptr<const CompiledModel> model, MethodKind method,
@@ -34,7 +36,7 @@ EnsembleResult Ensemble(std::shared_ptr<const CompiledModel> model, MethodKind m
   options.method = method;
   options.t_end = 10.0;
   options.steps = 5;  // outputs at 0, 2, 4, 6, 8, 10
-  options.runs = kRuns;
+  options.runs = Runs();
   options.seed = seed;
   options.threads = 2;
   StatusOr<EnsembleResult> result = SimulateEnsemble(std::move(model), options);
@@ -50,7 +52,7 @@ double MaxAbsZ(const EnsembleResult& a, const EnsembleResult& b) {
     for (std::size_t s = 0; s < a.stats.num_species(); ++s) {
       const double se = std::sqrt((a.stats.sd(i, s) * a.stats.sd(i, s) +
                                    b.stats.sd(i, s) * b.stats.sd(i, s)) /
-                                  static_cast<double>(kRuns));
+                                  static_cast<double>(Runs()));
       const double diff = a.stats.mean(i, s) - b.stats.mean(i, s);
       if (se > 0) worst = std::max(worst, std::abs(diff) / se);
       else if (diff != 0) worst = INFINITY;
@@ -81,8 +83,9 @@ TEST_F(LargeNetworkMethodsTest, EveryExactMethodMatchesDirectOnMultistate) {
     if (method == MethodKind::kDirect) continue;
     const EnsembleResult other = Ensemble(model_, method, seed++);
     const double z = MaxAbsZ(direct, other);
-    EXPECT_LT(z, kMaxAbsZ) << MethodName(method) << " differs from direct: max |z| " << z;
     std::printf("multistate: %s vs direct, max |z| = %.2f\n", MethodName(method), z);
+    if (test_size::SkipStatisticalAssertionAtSmokeSize("multistate means vs direct")) continue;
+    EXPECT_LT(z, kMaxAbsZ) << MethodName(method) << " differs from direct: max |z| " << z;
   }
 }
 
@@ -105,6 +108,7 @@ TEST_F(LargeNetworkMethodsTest, NegativeControlKApTimes105Fails) {
                202);
   const double z = MaxAbsZ(direct, other);
   std::printf("multistate: kAp x 1.05 vs direct, max |z| = %.2f\n", z);
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("kAp x 1.05 control")) return;
   EXPECT_GE(z, kMaxAbsZ) << "the comparison cannot see kAp x 1.05";
 }
 

@@ -37,6 +37,7 @@
 #include "engine/model/medium_rules.h"
 #include "engine/population/population.h"
 #include "proto/network.pb.h"
+#include "tests/support/test_size.h"
 
 namespace grn {
 namespace {
@@ -47,6 +48,12 @@ constexpr double kDays = 7;
 constexpr double kSampleHours = 6;
 constexpr std::uint64_t kSeed = 20261126;
 constexpr double kBound = 0.02;
+
+// At smoke size (tests/support/test_size.h, the sanitizer build) a few cells
+// and two replicates go through every step; the bounds are printed, not
+// asserted.
+std::uint64_t Cells() { return test_size::SmokeSize() ? 8 : kCells; }
+int Replicates() { return test_size::SmokeSize() ? 2 : kReplicates; }
 
 struct Loaded {
   std::shared_ptr<const CompiledModel> model;
@@ -104,10 +111,10 @@ Outputs RunPopulation(const Loaded& msc, double sync_hours, double extra_flux_ti
   out.pools.assign(msc.medium->pools.size(), 0.0);
   const int osteo = msc.rules->FateIndex("osteo"), adipo = msc.rules->FateIndex("adipo");
   int samples = 0;
-  for (int r = 0; r < kReplicates; ++r) {
+  for (int r = 0; r < Replicates(); ++r) {
     PopulationOptions options;
     options.method = MethodKind::kTauLeap;
-    options.initial_cells = kCells;
+    options.initial_cells = Cells();
     options.sync_interval = sync_hours;  // the network's unit is h
     options.mode = SpatialMode::kMixed;
     options.seed = kSeed;
@@ -179,6 +186,7 @@ TEST(MediumSyncTest, HalvingTheSyncIntervalChangesOutputsByLessThanTwoPercent) {
   const Differences d = Compare(msc, RunPopulation(msc, 0.25, 0.0), RunPopulation(msc, 0.125, 0.0));
   std::printf("sync 0.25 h vs 0.125 h (pool means over 7 days; fractions at day 7):\n%s",
               d.report.c_str());
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("outputs change by < 2%")) return;
   EXPECT_LT(d.max_pool, kBound) << "pool " << d.worst_pool << "\n" << d.report;
   EXPECT_LT(d.max_fate, kBound) << d.report;
 }
@@ -188,6 +196,7 @@ TEST(MediumSyncTest, NegativeControlFluxesAppliedTwiceFailsTheCheck) {
   ASSERT_TRUE(msc.medium);
   const Differences d = Compare(msc, RunPopulation(msc, 0.25, 0.25), RunPopulation(msc, 0.125, 0.25));
   std::printf("wrong splitting, sync 0.25 h vs 0.125 h:\n%s", d.report.c_str());
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("the control changes a pool by > 2%")) return;
   EXPECT_GT(d.max_pool, kBound) << d.report;
 }
 

@@ -31,7 +31,7 @@ constexpr double kTEnd = 336.0;
 constexpr std::uint32_t kSteps = 336;
 constexpr double kFrom = 312.0;
 
-std::uint64_t Runs() { return FullSize() ? 200 : 100; }
+std::uint64_t Runs() { return SmokeSize() ? 4 : FullSize() ? 200 : 100; }
 
 using Settings = std::vector<std::pair<std::string, double>>;
 

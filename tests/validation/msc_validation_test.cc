@@ -22,7 +22,7 @@ constexpr double kTEnd = 336.0;         // 14 days (BIOLOGY §3.9)
 constexpr std::uint32_t kSteps = 168;  // every 2 h
 constexpr double kFrom = 288.0;
 
-std::uint64_t Runs() { return FullSize() ? 120 : 60; }
+std::uint64_t Runs() { return SmokeSize() ? 4 : FullSize() ? 120 : 60; }
 
 Trajectories RunMsc(const std::vector<std::string>& scenarios, const std::vector<std::string>& kept,
                     std::uint64_t seed) {

@@ -26,7 +26,7 @@ constexpr double kDay4 = 96.0;
 constexpr std::uint32_t kSteps = 192;  // every 0.5 h
 constexpr double kHold = 12.0;
 
-std::uint64_t Runs() { return FullSize() ? 600 : 200; }
+std::uint64_t Runs() { return SmokeSize() ? 4 : FullSize() ? 600 : 200; }
 
 const std::vector<std::string>& Kept() {
   static const std::vector<std::string> kept = {"NFATC1", "MAFB", "P38", "FOS"};
