@@ -63,7 +63,11 @@ for m in direct nrm cr rssa rssa_cr; do
 done
 expect_line table.txt '^direct .* auto' "auto's pick (direct: 18 reactions)"
 checks=$((checks + 1))
-[[ "$(grep -c 'fastest' table.txt)" -ge 2 ]] || fail "one row marked fastest and a verdict line"
+# Exactly one method row is marked fastest (which one depends on the machine:
+# under the sanitizers another method than auto's can win), and a verdict line.
+[[ "$(grep -cE '^(direct|nrm|cr|rssa|rssa_cr) .*fastest' table.txt)" -eq 1 ]] ||
+  fail "one row marked fastest"
+expect_line table.txt '^auto picks (direct|nrm|cr|rssa|rssa_cr)[,;( ]' "the verdict line"
 expect_line table.txt '^auto picks direct' "verdict on auto"
 expect_no_line table.txt 'approx' "no approximations without --approx"
 
