@@ -17,6 +17,7 @@
 
 #include "engine/base/status_macros.h"
 #include "engine/io/csv_writer.h"
+#include "engine/io/hdf5_library.h"
 
 // The header keeps handles as int64_t so that it need not include hdf5.h.
 static_assert(std::is_same_v<hid_t, std::int64_t>, "hid_t is expected to be int64_t");
@@ -39,7 +40,7 @@ std::mutex& Hdf5Mutex() {
 
 // HDF5 would otherwise print its error stack to stderr on every failure; the
 // stack is read into the Status instead.
-void SilenceHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void SilenceHdf5Errors(const Hdf5Library& h5) { h5.Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 herr_t CollectErrorDescription(unsigned /*depth*/, const H5E_error2_t* error, void* data) {
   if (error->desc != nullptr && error->desc[0] != '\0') {
@@ -52,10 +53,10 @@ herr_t CollectErrorDescription(unsigned /*depth*/, const H5E_error2_t* error, vo
 // innermost entry of the stack says most; a failed system call's entry is
 // long ("unable to open file: name = '...', errno = 2, error message = 'No
 // such file or directory', flags = ..."), so only its error message is kept.
-std::string TakeHdf5ErrorMessage() {
+std::string TakeHdf5ErrorMessage(const Hdf5Library& h5) {
   std::string innermost;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, CollectErrorDescription, &innermost);
-  H5Eclear2(H5E_DEFAULT);
+  h5.Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, CollectErrorDescription, &innermost);
+  h5.Eclear2(H5E_DEFAULT);
   const std::string system_marker = "error message = '";
   const std::size_t start = innermost.find(system_marker);
   if (start != std::string::npos) {
@@ -67,9 +68,9 @@ std::string TakeHdf5ErrorMessage() {
   return innermost;
 }
 
-Status Hdf5Error(const std::string& path, const std::string& what) {
+Status Hdf5Error(const Hdf5Library& h5, const std::string& path, const std::string& what) {
   std::string message = path + ": " + what;
-  const std::string detail = TakeHdf5ErrorMessage();
+  const std::string detail = TakeHdf5ErrorMessage(h5);
   if (!detail.empty()) message += " (HDF5: " + detail + ")";
   return IOError(std::move(message));
 }
@@ -117,19 +118,21 @@ class Handle {
 // name the file.
 class Hdf5Context {
  public:
-  explicit Hdf5Context(const std::string& path) : path_(path) {}
+  Hdf5Context(const Hdf5Library& h5, const std::string& path) : h5_(h5), path_(path) {}
 
   StatusOr<Handle> Check(hid_t id, Handle::Closer closer, const std::string& what) const {
-    if (id < 0) return Hdf5Error(path_, what);
+    if (id < 0) return Hdf5Error(h5_, path_, what);
     return Handle(id, closer);
   }
   Status Check(herr_t result, const std::string& what) const {
-    if (result < 0) return Hdf5Error(path_, what);
+    if (result < 0) return Hdf5Error(h5_, path_, what);
     return Status::OK();
   }
   const std::string& path() const { return path_; }
+  const Hdf5Library& h5() const { return h5_; }
 
  private:
+  const Hdf5Library& h5_;
   const std::string& path_;
 };
 
@@ -153,18 +156,19 @@ std::string TempPathFor(const std::string& path) {
 // Creates (truncating) the file at temp_path. Closing the file handle closes
 // every object still open in it, so a closed file is a finished file.
 StatusOr<Handle> CreateFile(const Hdf5Context& context, const std::string& temp_path) {
-  GRN_ASSIGN_OR_RETURN(Handle fapl, context.Check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose,
+  const Hdf5Library& h5 = context.h5();
+  GRN_ASSIGN_OR_RETURN(Handle fapl, context.Check(h5.Pcreate(h5.P_FILE_ACCESS), h5.Pclose,
                                                   "cannot make file access properties"));
-  GRN_RETURN_IF_ERROR(context.Check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG),
                                     "cannot set the file close degree"));
 #if H5_VERSION_GE(1, 10, 7)
   // Nobody else opens the temporary file, and file locks fail on some cluster
   // file systems.
-  GRN_RETURN_IF_ERROR(context.Check(H5Pset_file_locking(fapl.get(), false, true),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Pset_file_locking(fapl.get(), false, true),
                                     "cannot turn off file locking"));
 #endif
-  return context.Check(H5Fcreate(temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
-                       H5Fclose, "cannot create the HDF5 file");
+  return context.Check(h5.Fcreate(temp_path.c_str(), h5.F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
+                       h5.Fclose, "cannot create the HDF5 file");
 }
 
 // Closes the file, syncs it to disk and moves it to `path`.
@@ -184,13 +188,14 @@ Status FinishFile(const Hdf5Context& context, Handle& file, const std::string& t
 }
 
 StatusOr<Handle> CreateGroup(const Hdf5Context& context, hid_t parent, const std::string& name) {
-  GRN_ASSIGN_OR_RETURN(Handle gcpl, context.Check(H5Pcreate(H5P_GROUP_CREATE), H5Pclose,
+  const Hdf5Library& h5 = context.h5();
+  GRN_ASSIGN_OR_RETURN(Handle gcpl, context.Check(h5.Pcreate(h5.P_GROUP_CREATE), h5.Pclose,
                                                   "cannot make group properties"));
   // Timestamps would make equal results give different files.
-  GRN_RETURN_IF_ERROR(context.Check(H5Pset_obj_track_times(gcpl.get(), false),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Pset_obj_track_times(gcpl.get(), false),
                                     "cannot turn off timestamps"));
-  return context.Check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
-                       H5Gclose, "cannot create group '" + name + "'");
+  return context.Check(h5.Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+                       h5.Gclose, "cannot create group '" + name + "'");
 }
 
 // A chunk shape for `dims` of about kChunkTargetElements elements, filled from
@@ -215,25 +220,26 @@ struct DatasetShape {
 StatusOr<Handle> CreateDataset(const Hdf5Context& context, hid_t parent, const std::string& name,
                                hid_t file_type, const DatasetShape& shape,
                                hid_t access_properties = H5P_DEFAULT) {
+  const Hdf5Library& h5 = context.h5();
   const int rank = static_cast<int>(shape.dims.size());
   GRN_ASSIGN_OR_RETURN(
       Handle space,
-      context.Check(H5Screate_simple(rank, shape.dims.data(),
+      context.Check(h5.Screate_simple(rank, shape.dims.data(),
                                      shape.max_dims.empty() ? nullptr : shape.max_dims.data()),
-                    H5Sclose, "cannot make the dataspace of '" + name + "'"));
-  GRN_ASSIGN_OR_RETURN(Handle dcpl, context.Check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
+                    h5.Sclose, "cannot make the dataspace of '" + name + "'"));
+  GRN_ASSIGN_OR_RETURN(Handle dcpl, context.Check(h5.Pcreate(h5.P_DATASET_CREATE), h5.Pclose,
                                                   "cannot make dataset properties"));
-  GRN_RETURN_IF_ERROR(context.Check(H5Pset_obj_track_times(dcpl.get(), false),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Pset_obj_track_times(dcpl.get(), false),
                                     "cannot turn off timestamps"));
   if (!shape.chunk.empty()) {
-    GRN_RETURN_IF_ERROR(context.Check(H5Pset_chunk(dcpl.get(), rank, shape.chunk.data()),
+    GRN_RETURN_IF_ERROR(context.Check(h5.Pset_chunk(dcpl.get(), rank, shape.chunk.data()),
                                       "cannot set the chunks of '" + name + "'"));
-    GRN_RETURN_IF_ERROR(context.Check(H5Pset_deflate(dcpl.get(), kDeflateLevel),
+    GRN_RETURN_IF_ERROR(context.Check(h5.Pset_deflate(dcpl.get(), kDeflateLevel),
                                       "cannot set deflate compression on '" + name + "'"));
   }
-  return context.Check(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+  return context.Check(h5.Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
                                   dcpl.get(), access_properties),
-                       H5Dclose, "cannot create dataset '" + name + "'");
+                       h5.Dclose, "cannot create dataset '" + name + "'");
 }
 
 // A fixed-size dataset, chunked unless it has no elements.
@@ -247,26 +253,29 @@ DatasetShape FixedShape(std::vector<hsize_t> dims) {
 
 Status WriteDoubles(const Hdf5Context& context, hid_t parent, const std::string& name,
                     std::vector<hsize_t> dims, const std::vector<double>& values) {
-  GRN_ASSIGN_OR_RETURN(Handle dataset, CreateDataset(context, parent, name, H5T_IEEE_F64LE,
+  const Hdf5Library& h5 = context.h5();
+  GRN_ASSIGN_OR_RETURN(Handle dataset, CreateDataset(context, parent, name, h5.T_IEEE_F64LE,
                                                      FixedShape(std::move(dims))));
   if (values.empty()) return Status::OK();
   return context.Check(
-      H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+      h5.Dwrite(dataset.get(), h5.T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
       "cannot write dataset '" + name + "'");
 }
 
 StatusOr<Handle> StringType(const Hdf5Context& context) {
-  GRN_ASSIGN_OR_RETURN(Handle type, context.Check(H5Tcopy(H5T_C_S1), H5Tclose,
+  const Hdf5Library& h5 = context.h5();
+  GRN_ASSIGN_OR_RETURN(Handle type, context.Check(h5.Tcopy(h5.T_C_S1), h5.Tclose,
                                                   "cannot make a string type"));
-  GRN_RETURN_IF_ERROR(context.Check(H5Tset_size(type.get(), H5T_VARIABLE),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Tset_size(type.get(), H5T_VARIABLE),
                                     "cannot make a string type"));
-  GRN_RETURN_IF_ERROR(context.Check(H5Tset_cset(type.get(), H5T_CSET_UTF8),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Tset_cset(type.get(), H5T_CSET_UTF8),
                                     "cannot make a string type"));
   return type;
 }
 
 Status WriteStrings(const Hdf5Context& context, hid_t parent, const std::string& name,
                     const std::vector<std::string>& strings) {
+  const Hdf5Library& h5 = context.h5();
   GRN_ASSIGN_OR_RETURN(Handle type, StringType(context));
   GRN_ASSIGN_OR_RETURN(Handle dataset,
                        CreateDataset(context, parent, name, type.get(), FixedShape({strings.size()})));
@@ -275,26 +284,28 @@ Status WriteStrings(const Hdf5Context& context, hid_t parent, const std::string&
   pointers.reserve(strings.size());
   for (const std::string& s : strings) pointers.push_back(s.c_str());
   return context.Check(
-      H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+      h5.Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
       "cannot write dataset '" + name + "'");
 }
 
 Status WriteStringAttribute(const Hdf5Context& context, hid_t object, const std::string& name,
                             const std::string& value) {
+  const Hdf5Library& h5 = context.h5();
   GRN_ASSIGN_OR_RETURN(Handle type, StringType(context));
-  GRN_ASSIGN_OR_RETURN(Handle space, context.Check(H5Screate(H5S_SCALAR), H5Sclose,
+  GRN_ASSIGN_OR_RETURN(Handle space, context.Check(h5.Screate(H5S_SCALAR), h5.Sclose,
                                                    "cannot make a scalar dataspace"));
   GRN_ASSIGN_OR_RETURN(
       Handle attribute,
-      context.Check(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+      context.Check(h5.Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
                                H5P_DEFAULT),
-                    H5Aclose, "cannot create attribute '" + name + "'"));
+                    h5.Aclose, "cannot create attribute '" + name + "'"));
   const char* pointer = value.c_str();
-  return context.Check(H5Awrite(attribute.get(), type.get(), &pointer),
+  return context.Check(h5.Awrite(attribute.get(), type.get(), &pointer),
                        "cannot write attribute '" + name + "'");
 }
 
 Status WriteAttributes(const Hdf5Context& context, hid_t file, const Hdf5Attributes& a) {
+  const Hdf5Library& h5 = context.h5();
   std::vector<std::string> names = {"grnsim_version", "model_hash", "method", "seed"};
   for (const auto& [name, value] : a.settings) {
     if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) {
@@ -303,20 +314,20 @@ Status WriteAttributes(const Hdf5Context& context, hid_t file, const Hdf5Attribu
     }
     names.push_back(name);
   }
-  GRN_ASSIGN_OR_RETURN(Handle root, context.Check(H5Gopen2(file, "/", H5P_DEFAULT), H5Gclose,
+  GRN_ASSIGN_OR_RETURN(Handle root, context.Check(h5.Gopen2(file, "/", H5P_DEFAULT), h5.Gclose,
                                                   "cannot open the root group"));
   GRN_RETURN_IF_ERROR(WriteStringAttribute(context, root.get(), "grnsim_version",
                                            a.grnsim_version));
   GRN_RETURN_IF_ERROR(WriteStringAttribute(context, root.get(), "model_hash", a.model_hash));
   GRN_RETURN_IF_ERROR(WriteStringAttribute(context, root.get(), "method", a.method));
   {
-    GRN_ASSIGN_OR_RETURN(Handle space, context.Check(H5Screate(H5S_SCALAR), H5Sclose,
+    GRN_ASSIGN_OR_RETURN(Handle space, context.Check(h5.Screate(H5S_SCALAR), h5.Sclose,
                                                      "cannot make a scalar dataspace"));
     GRN_ASSIGN_OR_RETURN(Handle seed,
-                         context.Check(H5Acreate2(root.get(), "seed", H5T_STD_U64LE, space.get(),
+                         context.Check(h5.Acreate2(root.get(), "seed", h5.T_STD_U64LE, space.get(),
                                                   H5P_DEFAULT, H5P_DEFAULT),
-                                       H5Aclose, "cannot create attribute 'seed'"));
-    GRN_RETURN_IF_ERROR(context.Check(H5Awrite(seed.get(), H5T_NATIVE_UINT64, &a.seed),
+                                       h5.Aclose, "cannot create attribute 'seed'"));
+    GRN_RETURN_IF_ERROR(context.Check(h5.Awrite(seed.get(), h5.T_NATIVE_UINT64, &a.seed),
                                       "cannot write attribute 'seed'"));
   }
   for (const auto& [name, value] : a.settings) {
@@ -351,15 +362,16 @@ struct HistogramRow {
 };
 
 StatusOr<Handle> HistogramRowType(const Hdf5Context& context, bool in_file) {
+  const Hdf5Library& h5 = context.h5();
   GRN_ASSIGN_OR_RETURN(Handle type,
-                       context.Check(H5Tcreate(H5T_COMPOUND, sizeof(HistogramRow)), H5Tclose,
+                       context.Check(h5.Tcreate(H5T_COMPOUND, sizeof(HistogramRow)), h5.Tclose,
                                      "cannot make the histogram row type"));
-  const hid_t u64 = in_file ? H5T_STD_U64LE : H5T_NATIVE_UINT64;
-  const hid_t f64 = in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE;
-  const bool ok = H5Tinsert(type.get(), "time_index", offsetof(HistogramRow, time_index), u64) >= 0 &&
-                  H5Tinsert(type.get(), "low", offsetof(HistogramRow, low), f64) >= 0 &&
-                  H5Tinsert(type.get(), "high", offsetof(HistogramRow, high), f64) >= 0 &&
-                  H5Tinsert(type.get(), "count", offsetof(HistogramRow, count), u64) >= 0;
+  const hid_t u64 = in_file ? h5.T_STD_U64LE : h5.T_NATIVE_UINT64;
+  const hid_t f64 = in_file ? h5.T_IEEE_F64LE : h5.T_NATIVE_DOUBLE;
+  const bool ok = h5.Tinsert(type.get(), "time_index", offsetof(HistogramRow, time_index), u64) >= 0 &&
+                  h5.Tinsert(type.get(), "low", offsetof(HistogramRow, low), f64) >= 0 &&
+                  h5.Tinsert(type.get(), "high", offsetof(HistogramRow, high), f64) >= 0 &&
+                  h5.Tinsert(type.get(), "count", offsetof(HistogramRow, count), u64) >= 0;
   GRN_RETURN_IF_ERROR(context.Check(ok ? 0 : -1, "cannot make the histogram row type"));
   return type;
 }
@@ -368,6 +380,7 @@ Status WriteHistograms(const Hdf5Context& context, hid_t file,
                        const std::vector<std::string>& species,
                        const std::vector<std::uint32_t>& columns, std::size_t num_samples,
                        const EnsembleStats& stats) {
+  const Hdf5Library& h5 = context.h5();
   GRN_ASSIGN_OR_RETURN(Handle group, CreateGroup(context, file, "histograms"));
   GRN_ASSIGN_OR_RETURN(Handle file_type, HistogramRowType(context, /*in_file=*/true));
   GRN_ASSIGN_OR_RETURN(Handle memory_type, HistogramRowType(context, /*in_file=*/false));
@@ -389,7 +402,7 @@ Status WriteHistograms(const Hdf5Context& context, hid_t file,
                          CreateDataset(context, group.get(), species[c], file_type.get(),
                                        FixedShape({rows.size()})));
     if (rows.empty()) continue;
-    GRN_RETURN_IF_ERROR(context.Check(H5Dwrite(dataset.get(), memory_type.get(), H5S_ALL,
+    GRN_RETURN_IF_ERROR(context.Check(h5.Dwrite(dataset.get(), memory_type.get(), H5S_ALL,
                                                H5S_ALL, H5P_DEFAULT, rows.data()),
                                       "cannot write dataset 'histograms/" + species[c] + "'"));
   }
@@ -480,10 +493,11 @@ Status CheckEnsembleInput(const std::string& path, const StatsTableLayout& layou
 
 Status ProbeHdf5Output(const std::string& path) {
   GRN_RETURN_IF_ERROR(CheckOutputPath(path));
+  GRN_ASSIGN_OR_RETURN(const Hdf5Library* h5, LoadHdf5Library());
   std::lock_guard<std::mutex> lock(Hdf5Mutex());
-  SilenceHdf5Errors();
+  SilenceHdf5Errors(*h5);
   const std::string temp_path = TempPathFor(path);
-  const Hdf5Context context(path);
+  const Hdf5Context context(*h5, path);
   StatusOr<Handle> file = CreateFile(context, temp_path);
   if (file.ok()) file->Close();
   std::remove(temp_path.c_str());
@@ -496,10 +510,11 @@ Status WriteEnsembleHdf5(const std::string& path, const Hdf5Attributes& attribut
                          const std::vector<std::uint32_t>& histogram_columns) {
   GRN_RETURN_IF_ERROR(CheckOutputPath(path));
   GRN_RETURN_IF_ERROR(CheckEnsembleInput(path, layout, times, stats, histogram_columns));
+  GRN_ASSIGN_OR_RETURN(const Hdf5Library* h5, LoadHdf5Library());
   std::lock_guard<std::mutex> lock(Hdf5Mutex());
-  SilenceHdf5Errors();
+  SilenceHdf5Errors(*h5);
   const std::string temp_path = TempPathFor(path);
-  const Hdf5Context context(path);
+  const Hdf5Context context(*h5, path);
   GRN_ASSIGN_OR_RETURN(Handle file, CreateFile(context, temp_path));
   Status status = WriteEnsembleContents(context, file.get(), attributes, layout, times, stats,
                                         histogram_columns);
@@ -517,7 +532,10 @@ StatusOr<std::unique_ptr<RunsHdf5Writer>> RunsHdf5Writer::Open(
     std::string path, const Hdf5Attributes& attributes, const std::vector<std::string>& species,
     std::vector<double> times) {
   GRN_RETURN_IF_ERROR(CheckOutputPath(path));
+  GRN_ASSIGN_OR_RETURN(const Hdf5Library* library, LoadHdf5Library());
+  const Hdf5Library& h5 = *library;
   std::unique_ptr<RunsHdf5Writer> w(new RunsHdf5Writer());
+  w->h5_ = library;
   // Nothing to discard (and the lock must not be taken again by the
   // destructor) until the file is fully set up.
   w->finished_ = true;
@@ -525,10 +543,10 @@ StatusOr<std::unique_ptr<RunsHdf5Writer>> RunsHdf5Writer::Open(
   w->temp_path_ = TempPathFor(w->path_);
   w->num_samples_ = times.size();
   w->num_species_ = species.size();
-  const Hdf5Context context(w->path_);
+  const Hdf5Context context(h5, w->path_);
   // Declared after `w`, so released before `w` is destroyed on a failure.
   std::lock_guard<std::mutex> lock(Hdf5Mutex());
-  SilenceHdf5Errors();
+  SilenceHdf5Errors(h5);
 
   GRN_ASSIGN_OR_RETURN(Handle file, CreateFile(context, w->temp_path_));
   auto create = [&]() -> StatusOr<Handle> {
@@ -552,12 +570,12 @@ StatusOr<std::unique_ptr<RunsHdf5Writer>> RunsHdf5Writer::Open(
       shape.max_dims = {H5S_UNLIMITED, H5S_UNLIMITED, H5S_UNLIMITED};
       shape.chunk = {1, 1, 1};
     }
-    GRN_ASSIGN_OR_RETURN(Handle dapl, context.Check(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose,
+    GRN_ASSIGN_OR_RETURN(Handle dapl, context.Check(h5.Pcreate(h5.P_DATASET_ACCESS), h5.Pclose,
                                                     "cannot make dataset access properties"));
     // w0 = 1: chunks already written in full leave the cache first.
     GRN_RETURN_IF_ERROR(context.Check(
-        H5Pset_chunk_cache(dapl.get(), 521, kRunsChunkCacheBytes, 1.0), "cannot set chunk cache"));
-    return CreateDataset(context, file.get(), "runs", H5T_IEEE_F64LE, shape, dapl.get());
+        h5.Pset_chunk_cache(dapl.get(), 521, kRunsChunkCacheBytes, 1.0), "cannot set chunk cache"));
+    return CreateDataset(context, file.get(), "runs", h5.T_IEEE_F64LE, shape, dapl.get());
   };
   StatusOr<Handle> runs = create();
   if (!runs.ok()) {
@@ -574,8 +592,9 @@ StatusOr<std::unique_ptr<RunsHdf5Writer>> RunsHdf5Writer::Open(
 RunsHdf5Writer::~RunsHdf5Writer() { Discard(); }
 
 void RunsHdf5Writer::CloseHandles() {
-  if (runs_dataset_ >= 0) H5Dclose(runs_dataset_);
-  if (file_ >= 0) H5Fclose(file_);
+  const Hdf5Library& h5 = *h5_;
+  if (runs_dataset_ >= 0) h5.Dclose(runs_dataset_);
+  if (file_ >= 0) h5.Fclose(file_);
   runs_dataset_ = file_ = -1;
 }
 
@@ -594,23 +613,24 @@ Status RunsHdf5Writer::Append(std::uint64_t run, std::span<const double> traject
                                 std::to_string(num_samples_ * num_species_));
   }
   std::lock_guard<std::mutex> lock(Hdf5Mutex());
-  SilenceHdf5Errors();
-  const Hdf5Context context(path_);
+  const Hdf5Library& h5 = *h5_;
+  SilenceHdf5Errors(h5);
+  const Hdf5Context context(h5, path_);
   const hsize_t extent[3] = {run + 1, num_samples_, num_species_};
-  GRN_RETURN_IF_ERROR(context.Check(H5Dset_extent(runs_dataset_, extent),
+  GRN_RETURN_IF_ERROR(context.Check(h5.Dset_extent(runs_dataset_, extent),
                                     "cannot extend /runs to run " + std::to_string(run)));
   runs_written_ = run + 1;
   if (trajectory.empty()) return Status::OK();
-  GRN_ASSIGN_OR_RETURN(Handle file_space, context.Check(H5Dget_space(runs_dataset_), H5Sclose,
+  GRN_ASSIGN_OR_RETURN(Handle file_space, context.Check(h5.Dget_space(runs_dataset_), h5.Sclose,
                                                         "cannot get the dataspace of /runs"));
   const hsize_t start[3] = {run, 0, 0};
   const hsize_t count[3] = {1, num_samples_, num_species_};
   GRN_RETURN_IF_ERROR(context.Check(
-      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+      h5.Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
       "cannot select run " + std::to_string(run) + " in /runs"));
-  GRN_ASSIGN_OR_RETURN(Handle memory_space, context.Check(H5Screate_simple(3, count, nullptr),
-                                                          H5Sclose, "cannot make a dataspace"));
-  return context.Check(H5Dwrite(runs_dataset_, H5T_NATIVE_DOUBLE, memory_space.get(),
+  GRN_ASSIGN_OR_RETURN(Handle memory_space, context.Check(h5.Screate_simple(3, count, nullptr),
+                                                          h5.Sclose, "cannot make a dataspace"));
+  return context.Check(h5.Dwrite(runs_dataset_, h5.T_NATIVE_DOUBLE, memory_space.get(),
                                 file_space.get(), H5P_DEFAULT, trajectory.data()),
                        "cannot write run " + std::to_string(run) + " to /runs");
 }
@@ -620,11 +640,12 @@ Status RunsHdf5Writer::Commit() {
     return Status(StatusCode::kFailedPrecondition, path_ + ": saved runs committed after the file was closed");
   }
   std::lock_guard<std::mutex> lock(Hdf5Mutex());
-  SilenceHdf5Errors();
-  const Hdf5Context context(path_);
-  Status status = context.Check(H5Dclose(runs_dataset_), "cannot close /runs");
+  const Hdf5Library& h5 = *h5_;
+  SilenceHdf5Errors(h5);
+  const Hdf5Context context(h5, path_);
+  Status status = context.Check(h5.Dclose(runs_dataset_), "cannot close /runs");
   runs_dataset_ = -1;
-  Handle file(file_, H5Fclose);
+  Handle file(file_, h5.Fclose);
   file_ = -1;
   if (status.ok()) status = FinishFile(context, file, temp_path_);
   finished_ = true;
@@ -638,7 +659,7 @@ Status RunsHdf5Writer::Commit() {
 void RunsHdf5Writer::Discard() {
   if (finished_) return;
   std::lock_guard<std::mutex> lock(Hdf5Mutex());
-  SilenceHdf5Errors();
+  SilenceHdf5Errors(*h5_);
   CloseHandles();
   std::remove(temp_path_.c_str());
   finished_ = true;

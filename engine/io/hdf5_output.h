@@ -23,6 +23,10 @@
 // whole or untouched. HDF5's own error printing is silenced; its error stack
 // becomes the message of an IOError that names the path.
 //
+// The HDF5 library is opened on first use (engine/io/hdf5_library.h): a
+// process that writes no HDF5 never loads it, and one without it gets
+// kNotSupported from these functions.
+//
 // The serial HDF5 library is not thread-safe: every entry point here takes
 // one process-wide lock, so callers on different threads are safe as long as
 // nothing else in the process calls HDF5.
@@ -41,6 +45,8 @@
 #include "engine/sim/ensemble_stats.h"
 
 namespace grn {
+
+struct Hdf5Library;
 
 // Written as attributes on the root group.
 struct Hdf5Attributes {
@@ -99,6 +105,7 @@ class RunsHdf5Writer {
   RunsHdf5Writer() = default;
   void CloseHandles();
 
+  const Hdf5Library* h5_ = nullptr;  // loaded by Open
   std::string path_, temp_path_;
   std::size_t num_samples_ = 0, num_species_ = 0;
   std::uint64_t runs_written_ = 0;

@@ -1,16 +1,16 @@
 // engine/sim/mpi_ensemble.cc
 #include "engine/sim/mpi_ensemble.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
 #include <tuple>
 
 #include "engine/base/status_macros.h"
-
-#ifdef GRN_HAVE_MPI
-#include <mpi.h>
-#endif
+#include "engine/sim/mpi_transport.h"
 
 namespace grn {
 namespace {
@@ -30,33 +30,60 @@ long EnvNumber(std::initializer_list<const char*> names) {
 
 long LauncherSize() { return EnvNumber({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}); }
 
-#ifdef GRN_HAVE_MPI
 constexpr int kTagSize = 1;
 constexpr int kTagData = 2;
 constexpr int kTagMessage = 3;
-// MPI counts are ints: long messages go in pieces.
-constexpr std::size_t kChunk = std::size_t{1} << 30;
 
-void SendBytes(const std::string& bytes, int to, int tag) {
-  std::uint64_t size = bytes.size();
-  MPI_Send(&size, 1, MPI_UINT64_T, to, kTagSize, MPI_COMM_WORLD);
-  for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
-    const int n = static_cast<int>(std::min(kChunk, bytes.size() - at));
-    MPI_Send(bytes.data() + at, n, MPI_BYTE, to, tag, MPI_COMM_WORLD);
-  }
+// Where the MPI plugin may be: beside the running executable (the build
+// folder), or in ../lib/grnsim from it (an installed tree).
+std::vector<std::string> PluginCandidates() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return {};
+  const std::filesystem::path dir = exe.parent_path();
+  return {(dir / GRN_MPI_PLUGIN_FILE).string(),
+          (dir / ".." / "lib" / "grnsim" / GRN_MPI_PLUGIN_FILE).string()};
 }
 
-std::string ReceiveBytes(int from, int tag) {
-  std::uint64_t size = 0;
-  MPI_Recv(&size, 1, MPI_UINT64_T, from, kTagSize, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  std::string bytes(size, '\0');
-  for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
-    const int n = static_cast<int>(std::min<std::size_t>(kChunk, bytes.size() - at));
-    MPI_Recv(bytes.data() + at, n, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+// Opens the plugin; kNotFound (with what was tried) when there is none.
+StatusOr<const GrnMpiTransportV1*> LoadTransport() {
+  std::string tried;
+  for (const std::string& path : PluginCandidates()) {
+    // RTLD_GLOBAL: Open MPI's own components resolve libmpi's symbols.
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+    if (handle == nullptr) {
+      const char* why = dlerror();
+      if (std::filesystem::exists(path)) {
+        return NotSupportedError("cannot load the MPI plugin " + path + ": " +
+                                 (why != nullptr ? why : "dlopen failed"));
+      }
+      tried += (tried.empty() ? "" : ", ") + path;
+      continue;
+    }
+    auto entry = reinterpret_cast<GrnMpiTransportEntryV1>(
+        dlsym(handle, GRN_MPI_TRANSPORT_ENTRY_V1));
+    if (entry == nullptr || entry() == nullptr) {
+      return NotSupportedError(path + " is not a grnsim MPI plugin (no " +
+                               GRN_MPI_TRANSPORT_ENTRY_V1 + ")");
+    }
+    return entry();
   }
+  return NotFoundError("no MPI plugin (looked for " + tried + ")");
+}
+
+void SendBytes(const GrnMpiTransportV1& mpi, const std::string& bytes, int to, int tag) {
+  std::uint64_t size = bytes.size();
+  mpi.send_bytes(&size, sizeof size, to, kTagSize);
+  mpi.send_bytes(bytes.data(), size, to, tag);
+}
+
+std::string ReceiveBytes(const GrnMpiTransportV1& mpi, int from, int tag) {
+  std::uint64_t size = 0;
+  mpi.receive_bytes(&size, sizeof size, from, kTagSize);
+  std::string bytes(size, '\0');
+  mpi.receive_bytes(bytes.data(), size, from, tag);
   return bytes;
 }
-#endif
 
 }  // namespace
 
@@ -82,55 +109,48 @@ std::pair<std::uint64_t, std::uint64_t> RankBlocks(std::uint64_t num_blocks, int
 StatusOr<std::unique_ptr<MpiSession>> MpiSession::Start() {
   std::unique_ptr<MpiSession> session(new MpiSession());
   if (!LaunchedByMpiLauncher()) return session;
-#ifdef GRN_HAVE_MPI
-  int provided = 0;
-  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+  StatusOr<const GrnMpiTransportV1*> transport = LoadTransport();
+  if (!transport.ok()) {
+    const long size = LauncherSize();
+    // One rank needs no MPI; several cannot share an ensemble without it.
+    if (transport.status().code() == StatusCode::kNotFound && size <= 1) return session;
+    return NotSupportedError("started by an MPI launcher with " +
+                             (size < 0 ? std::string("several") : std::to_string(size)) +
+                             " ranks, but " + transport.status().message() +
+                             " (it is built when CMake finds MPI: install libopenmpi-dev "
+                             "and rebuild)");
+  }
+  const GrnMpiTransportV1* mpi = *transport;
+  if (mpi->init(&session->rank_, &session->size_) != 0) {
     return InternalError("MPI_Init_thread failed");
   }
-  session->initialised_ = true;
-  MPI_Comm_rank(MPI_COMM_WORLD, &session->rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &session->size_);
+  session->mpi_ = mpi;
   return session;
-#else
-  const long size = LauncherSize();
-  if (size > 1) {
-    return NotSupportedError("started by an MPI launcher with " + std::to_string(size) +
-                             " ranks, but this grnsim was built without MPI (install "
-                             "libopenmpi-dev and rebuild; GRN_MPI is on when MPI is found)");
-  }
-  return session;
-#endif
 }
 
 MpiSession::~MpiSession() {
-#ifdef GRN_HAVE_MPI
-  if (initialised_) MPI_Finalize();
-#endif
+  if (mpi_ != nullptr) mpi_->finalize();
 }
 
 std::uint64_t MpiSession::Broadcast(std::uint64_t value) const {
-#ifdef GRN_HAVE_MPI
-  if (initialised_) MPI_Bcast(&value, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
-#endif
+  if (mpi_ != nullptr) mpi_->broadcast_u64(&value);
   return value;
 }
 
 std::vector<std::uint64_t> MpiSession::Gather(std::uint64_t value) const {
   std::vector<std::uint64_t> all(rank_ == 0 ? static_cast<std::size_t>(size_) : 0, value);
-#ifdef GRN_HAVE_MPI
-  if (initialised_) {
-    MPI_Gather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  if (mpi_ != nullptr) {
+    // Non-root ranks pass a buffer too, though MPI does not write it.
+    std::uint64_t unused = 0;
+    mpi_->gather_u64(value, rank_ == 0 ? all.data() : &unused);
   }
-#endif
   return all;
 }
 
 Status MpiSession::Agree(const Status& local) const {
-#ifdef GRN_HAVE_MPI
-  if (!initialised_) return local;
-  int code = static_cast<int>(local.code());
+  if (mpi_ == nullptr) return local;
   std::vector<int> codes(static_cast<std::size_t>(size_));
-  MPI_Allgather(&code, 1, MPI_INT, codes.data(), 1, MPI_INT, MPI_COMM_WORLD);
+  mpi_->allgather_int(static_cast<int>(local.code()), codes.data());
   int failed = -1;
   for (int r = 0; r < size_; ++r) {
     if (codes[static_cast<std::size_t>(r)] != static_cast<int>(StatusCode::kOk)) {
@@ -142,32 +162,28 @@ Status MpiSession::Agree(const Status& local) const {
   const StatusCode failed_code = static_cast<StatusCode>(codes[static_cast<std::size_t>(failed)]);
   if (failed == 0) return rank_ == 0 ? local : Status(failed_code, "");
   if (rank_ == failed) {
-    SendBytes(local.message(), 0, kTagMessage);
+    SendBytes(*mpi_, local.message(), 0, kTagMessage);
     return local;
   }
   if (rank_ == 0) {
     return Status(failed_code, "rank " + std::to_string(failed) + ": " +
-                                   ReceiveBytes(failed, kTagMessage));
+                                   ReceiveBytes(*mpi_, failed, kTagMessage));
   }
   return Status(failed_code, "");
-#else
-  return local;
-#endif
 }
 
 Status MpiSession::Reduce(EnsembleResult& result, const EnsembleShape& shape) const {
-#ifdef GRN_HAVE_MPI
-  if (!initialised_ || size_ == 1) return Status::OK();
+  if (mpi_ == nullptr || size_ == 1) return Status::OK();
   // Each rank says whether its part decoded, so no rank waits for a message
   // that will not come.
   Status status;
   if (rank_ != 0) {
-    SendBytes(SerializeReduction(result.reduction, result.events), 0, kTagData);
+    SendBytes(*mpi_, SerializeReduction(result.reduction, result.events), 0, kTagData);
     return Status::OK();
   }
   const std::uint64_t num_blocks = NumBlocks(shape.runs);
   for (int r = 1; r < size_; ++r) {
-    const std::string bytes = ReceiveBytes(r, kTagData);
+    const std::string bytes = ReceiveBytes(*mpi_, r, kTagData);
     if (!status.ok()) continue;  // keep receiving so every sender completes
     EnsembleShape part = shape;
     std::tie(part.block_begin, part.block_end) = RankBlocks(num_blocks, r, size_);
@@ -185,11 +201,6 @@ Status MpiSession::Reduce(EnsembleResult& result, const EnsembleShape& shape) co
   }
   if (status.ok()) result.stats = result.reduction.Result();
   return status;
-#else
-  (void)result;
-  (void)shape;
-  return Status::OK();
-#endif
 }
 
 }  // namespace grn

@@ -1,10 +1,10 @@
 // engine/sim/mpi_ensemble.h
 //
-// Ensembles across MPI ranks (Open MPI; built when CMake finds MPI, which
-// defines GRN_HAVE_MPI). MPI is initialised only when the process was started
-// by an MPI launcher (mpirun, srun: OMPI_COMM_WORLD_SIZE, PMI_SIZE or
-// PMIX_RANK in the environment), so plain runs pay nothing and never touch
-// MPI state. Rank r simulates the contiguous blocks RankBlocks(r) of the
+// Ensembles across MPI ranks. MPI is reached through a plugin
+// (libgrnsim_mpi.so, engine/sim/mpi_transport.h; built when CMake finds MPI)
+// that is opened and initialised only when the process was started by an MPI
+// launcher (mpirun, srun: OMPI_COMM_WORLD_SIZE, PMI_SIZE or PMIX_RANK in the
+// environment), so plain runs never load MPI nor touch its state. Rank r simulates the contiguous blocks RankBlocks(r) of the
 // ensemble; rank 0 pushes every other rank's BlockReduction nodes, in rank
 // order, into its own, which gives bit-for-bit the statistics of one process
 // (see BlockReduction). Communication happens only on the calling (main)
@@ -22,6 +22,8 @@
 #include "engine/io/checkpoint_io.h"
 #include "engine/sim/simulate.h"
 
+struct GrnMpiTransportV1;
+
 namespace grn {
 
 // True when an MPI launcher started this process (read from the environment
@@ -36,9 +38,9 @@ std::pair<std::uint64_t, std::uint64_t> RankBlocks(std::uint64_t num_blocks, int
 
 class MpiSession {
  public:
-  // A session of all ranks when launched by an MPI launcher (MPI_Init here),
-  // else of one. A launch with several ranks of a grnsim built without MPI is
-  // kNotSupported.
+  // A session of all ranks when launched by an MPI launcher (the plugin is
+  // loaded and MPI_Init runs here), else of one. A launch with several ranks
+  // and no plugin (a grnsim built without MPI) is kNotSupported.
   static StatusOr<std::unique_ptr<MpiSession>> Start();
   ~MpiSession();  // MPI_Finalize, when MPI was initialised
   MpiSession(const MpiSession&) = delete;
@@ -63,7 +65,7 @@ class MpiSession {
   MpiSession() = default;
   int rank_ = 0;
   int size_ = 1;
-  bool initialised_ = false;
+  const GrnMpiTransportV1* mpi_ = nullptr;  // set when MPI was initialised
 };
 
 }  // namespace grn

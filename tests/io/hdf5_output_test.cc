@@ -235,7 +235,10 @@ TEST(WriteEnsembleHdf5Test, ReadsBackBitExact) {
   const std::string path = dir + "/ens.h5";
   const EnsembleStats stats = FourRuns();
   const StatsTableLayout layout = Layout();
-  ASSERT_TRUE(WriteEnsembleHdf5(path, Attributes(), layout, kTimes, stats, {1}).ok());
+  {
+    const Status status = WriteEnsembleHdf5(path, Attributes(), layout, kTimes, stats, {1});
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   EXPECT_EQ(DirEntries(dir), std::vector<std::string>{"ens.h5"});
 
   H5File file(path);
@@ -300,7 +303,10 @@ TEST(WriteEnsembleHdf5Test, OnlyWhatWasAskedFor) {
   StatsTableLayout layout;
   layout.species = {"A", "B_2"};  // mean and sd, no quantiles
   const EnsembleStats stats = FourRuns();
-  ASSERT_TRUE(WriteEnsembleHdf5(path, Attributes(), layout, kTimes, stats, {}).ok());
+  {
+    const Status status = WriteEnsembleHdf5(path, Attributes(), layout, kTimes, stats, {});
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   H5File file(path);
   EXPECT_GE(H5Lexists(file.id(), "/statistics/mean", H5P_DEFAULT), 1);
   EXPECT_GE(H5Lexists(file.id(), "/statistics/sd", H5P_DEFAULT), 1);
@@ -313,8 +319,14 @@ TEST(WriteEnsembleHdf5Test, EqualResultsGiveEqualFilesAndReplaceOldOnes) {
   const std::string dir = MakeTempDir();
   const EnsembleStats stats = FourRuns();
   WriteFile(dir + "/a.h5", "old contents\n");
-  ASSERT_TRUE(WriteEnsembleHdf5(dir + "/a.h5", Attributes(), Layout(), kTimes, stats, {0, 1}).ok());
-  ASSERT_TRUE(WriteEnsembleHdf5(dir + "/b.h5", Attributes(), Layout(), kTimes, stats, {0, 1}).ok());
+  {
+    const Status status = WriteEnsembleHdf5(dir + "/a.h5", Attributes(), Layout(), kTimes, stats, {0, 1});
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  {
+    const Status status = WriteEnsembleHdf5(dir + "/b.h5", Attributes(), Layout(), kTimes, stats, {0, 1});
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   const std::string a = ReadFile(dir + "/a.h5");
   EXPECT_EQ(a.substr(1, 3), "HDF");
   EXPECT_EQ(a, ReadFile(dir + "/b.h5"));
@@ -357,7 +369,10 @@ TEST(WriteEnsembleHdf5Test, RefusesWhatCannotBeWritten) {
   EXPECT_EQ(WriteEnsembleHdf5(dir + "/x.h5", clash, Layout(), kTimes, stats, {}).code(),
             StatusCode::kInvalidArgument);
   EXPECT_TRUE(DirEntries(dir).empty());
-  EXPECT_TRUE(ProbeHdf5Output(dir + "/x.h5").ok());
+  {
+    const Status status = ProbeHdf5Output(dir + "/x.h5");
+    EXPECT_TRUE(status.ok()) << status.ToString();
+  }
   EXPECT_TRUE(DirEntries(dir).empty());
 }
 
@@ -382,11 +397,17 @@ TEST(RunsHdf5WriterTest, StreamsRunsInOrder) {
   std::vector<double> all;
   for (std::uint64_t r = 0; r < kRuns; ++r) {
     const std::vector<double> x = RunValues(r, kSamples * kSpecies);
-    ASSERT_TRUE(w.Append(r, x).ok());
+    {
+      const Status status = w.Append(r, x);
+      ASSERT_TRUE(status.ok()) << status.ToString();
+    }
     all.insert(all.end(), x.begin(), x.end());
   }
   EXPECT_EQ(w.runs_written(), kRuns);
-  ASSERT_TRUE(w.Commit().ok());
+  {
+    const Status status = w.Commit();
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   EXPECT_EQ(DirEntries(dir), std::vector<std::string>{"runs.h5"});
 
   H5File file(path);
@@ -411,9 +432,18 @@ TEST(RunsHdf5WriterTest, LargeRunsSpanSeveralChunks) {
   auto writer = RunsHdf5Writer::Open(path, Attributes(), species, times);
   ASSERT_TRUE(writer.ok());
   const std::vector<double> r0 = RunValues(0, 150000), r1 = RunValues(1, 150000);
-  ASSERT_TRUE((*writer)->Append(0, r0).ok());
-  ASSERT_TRUE((*writer)->Append(1, r1).ok());
-  ASSERT_TRUE((*writer)->Commit().ok());
+  {
+    const Status status = (*writer)->Append(0, r0);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  {
+    const Status status = (*writer)->Append(1, r1);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  {
+    const Status status = (*writer)->Commit();
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   H5File file(path);
   std::vector<double> both = r0;
   both.insert(both.end(), r1.begin(), r1.end());
@@ -430,7 +460,10 @@ TEST(RunsHdf5WriterTest, RefusesRunsOutOfOrderOrOfTheWrongSize) {
   ASSERT_TRUE(writer.ok());
   EXPECT_EQ((*writer)->Append(1, RunValues(1, 6)).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ((*writer)->Append(0, RunValues(0, 5)).code(), StatusCode::kInvalidArgument);
-  ASSERT_TRUE((*writer)->Append(0, RunValues(0, 6)).ok());
+  {
+    const Status status = (*writer)->Append(0, RunValues(0, 6));
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   EXPECT_EQ((*writer)->Append(0, RunValues(0, 6)).code(), StatusCode::kFailedPrecondition);
 }
 
@@ -453,7 +486,10 @@ TEST(RunsHdf5WriterTest, DiscardAndDestructionLeaveNothing) {
   {
     auto writer = RunsHdf5Writer::Open(dir + "/kept.h5", Attributes(), {"A", "B_2"}, kTimes);
     ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE((*writer)->Append(0, RunValues(0, 6)).ok());
+    {
+      const Status status = (*writer)->Append(0, RunValues(0, 6));
+      ASSERT_TRUE(status.ok()) << status.ToString();
+    }
     (*writer)->Discard();
     (*writer)->Discard();  // twice is harmless
     EXPECT_EQ((*writer)->Append(1, RunValues(1, 6)).code(), StatusCode::kFailedPrecondition);
@@ -463,7 +499,10 @@ TEST(RunsHdf5WriterTest, DiscardAndDestructionLeaveNothing) {
   {
     auto writer = RunsHdf5Writer::Open(dir + "/gone.h5", Attributes(), {"A", "B_2"}, kTimes);
     ASSERT_TRUE(writer.ok());
-    ASSERT_TRUE((*writer)->Append(0, RunValues(0, 6)).ok());
+    {
+      const Status status = (*writer)->Append(0, RunValues(0, 6));
+      ASSERT_TRUE(status.ok()) << status.ToString();
+    }
   }  // destroyed without Commit
   EXPECT_EQ(DirEntries(dir), std::vector<std::string>{"kept.h5"});
   EXPECT_EQ(ReadFile(dir + "/kept.h5"), "earlier result\n");
@@ -473,7 +512,10 @@ TEST(RunsHdf5WriterTest, NoRunsGiveAnEmptyDataset) {
   const std::string path = MakeTempDir() + "/runs.h5";
   auto writer = RunsHdf5Writer::Open(path, Attributes(), {"A", "B_2"}, kTimes);
   ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->Commit().ok());
+  {
+    const Status status = (*writer)->Commit();
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
   H5File file(path);
   EXPECT_EQ(Dims(file.id(), "/runs"), (std::vector<hsize_t>{0, kSamples, kSpecies}));
 }

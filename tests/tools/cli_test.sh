@@ -275,6 +275,30 @@ else
 fi
 expect_no_output "interrupt"
 
+# HDF5 and MPI are opened only when used (engine/io/hdf5_library.h,
+# engine/sim/mpi_transport.h): a plain run loads neither.
+checks=$((checks + 1))
+LD_DEBUG=libs "$grnsim" simulate "$model" --t-end 0.1 --steps 1 --seed 1 --quiet --output plain.csv \
+  >/dev/null 2>ld_debug.txt </dev/null || fail "plain run under LD_DEBUG: exit $?"
+if grep -qE 'find library=(libhdf5|libmpi)' ld_debug.txt; then
+  fail "a plain run loads $(grep -oE 'find library=(libhdf5|libmpi)[^;]*' ld_debug.txt | head -2 | tr '\n' ' ')"
+fi
+# Under an MPI launcher without the MPI plugin: several ranks are refused
+# with the reason, one rank runs alone.
+mkdir -p no_plugin && cp "$grnsim" no_plugin/grnsim
+checks=$((checks + 1))
+OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=0 no_plugin/grnsim simulate "$model" --t-end 0.1 \
+  --steps 1 --seed 1 --quiet --output mpi.csv >out.txt 2>err.txt </dev/null
+code=$?
+[[ "$code" -eq 2 ]] || fail "2 ranks without the MPI plugin: exit $code, expected 2"
+expect_line err.txt 'no MPI plugin \(looked for .*libgrnsim_mpi\.so' "2 ranks without the MPI plugin: the reason"
+[[ -e mpi.csv ]] && fail "2 ranks without the MPI plugin: mpi.csv written"
+checks=$((checks + 1))
+OMPI_COMM_WORLD_SIZE=1 OMPI_COMM_WORLD_RANK=0 no_plugin/grnsim simulate "$model" --t-end 0.1 \
+  --steps 1 --seed 1 --quiet --output one_rank.csv >/dev/null 2>err.txt </dev/null ||
+  fail "1 rank without the MPI plugin: exit $? ($(head -1 err.txt))"
+cmp -s one_rank.csv plain.csv || fail "1 rank without the MPI plugin differs from a plain run"
+
 if [[ "$failures" -gt 0 ]]; then
   echo "cli_test: $failures of $checks checks failed" >&2
   exit 1
