@@ -1,10 +1,12 @@
 // engine/ssa/hybrid_stepper.cc
 //
-// HybridStepper: see hybrid_stepper.h for the partition and the cycle. Unlike
+// HybridStepper: see hybrid_stepper.h for the partition and the window. Unlike
 // TauLeapStepper, which recomputes every propensity before each leap, this
 // stepper keeps them current incrementally: after a leap or an exact firing
 // only the readers of the species that changed are re-evaluated (each once,
-// via a generation stamp), because cycles are as frequent as exact events.
+// via a generation stamp). An exact firing inside a window costs only that:
+// leaped rates are integrated lazily (integral_, since_), so the window's
+// partition, τ' and Poisson draws are paid once per ~10 exact firings.
 #include "engine/ssa/hybrid_stepper.h"
 
 #include <algorithm>
@@ -23,6 +25,13 @@ namespace grn {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::uint32_t kNotLeaped = 0xffffffffu;
+// A window ends after an exact firing that raises a leaped propensity above
+// this multiple of its value at the window's start (an mRNA born when there
+// were few: translation leaped at the old rate would be fine, but the
+// proteins the exact set reads would drift past the ε bound the window was
+// planned for).
+constexpr double kWindowGrowthLimit = 2.0;
 
 class HybridStepper final : public Stepper {
  public:
@@ -36,7 +45,12 @@ class HybridStepper final : public Stepper {
         leapable_(model_->num_species(), 0),
         params_(model_->initial_parameters()),
         a_(model_->num_reactions(), 0.0),
-        leaped_(model_->num_reactions(), 0),
+        leap_position_(model_->num_reactions(), kNotLeaped),
+        integral_(model_->num_reactions(), 0.0),
+        since_(model_->num_reactions(), 0.0),
+        start_rate_(model_->num_reactions(), 0.0),
+        saved_x_(model_->num_species(), 0.0),
+        saved_a_(model_->num_reactions(), 0.0),
         reaction_stamp_(model_->num_reactions(), 0),
         species_mark_(model_->num_species(), 0),
         delta_(model_->num_species(), 0.0),
@@ -46,6 +60,7 @@ class HybridStepper final : public Stepper {
     const std::vector<SpeciesRole>& roles = options_.hybrid.roles;
     for (std::size_t s = 0; s < roles.size(); ++s) pinned_[s] = IsPinnedExact(roles[s]) ? 1 : 0;
     leap_list_.reserve(model_->num_reactions());
+    exact_list_.reserve(model_->num_reactions());
     firings_.reserve(model_->num_reactions());
     touched_.reserve(model_->num_species());
   }
@@ -74,7 +89,7 @@ class HybridStepper final : public Stepper {
     const TauLeapOptions& opt = options_.tau;
     const bool reads_time = model_->propensity_reads_time();
     while (t < t_end) {
-      // Polled once per cycle: a cycle is at most a few microseconds.
+      // Polled once per window: a window is at most a few tens of microseconds.
       if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed)) {
         return CancelledError("interrupted");
       }
@@ -85,45 +100,130 @@ class HybridStepper final : public Stepper {
         GRN_RETURN_IF_ERROR(ExactSteps(t_end, t, x, rng));
         continue;
       }
-      double tau1 = std::min(TauPrime(x), kMaxPoissonMean / a0_leap_);
+      double window = std::min(TauPrime(x), kMaxPoissonMean / a0_leap_);
+      if (a0_exact_ > 0.0) {
+        window = std::min(window, options_.hybrid.max_exact_per_window / a0_exact_);
+      }
       for (;;) {
-        // Firings one leap is expected to replace: a0_L·E[min(T, τ_E)] with
-        // T = min(τ', t_end − t). Deterministic, so choosing between a leap
-        // and exact steps does not bias either.
-        const double span = std::min(tau1, t_end - t);
-        const double expected = a0_exact_ > 0.0
-                                    ? a0_leap_ * -std::expm1(-a0_exact_ * span) / a0_exact_
-                                    : a0_leap_ * span;
-        if (expected < opt.min_leap_in_ssa_steps) {
+        // Firings one window is expected to replace. Deterministic, so
+        // choosing between a window and exact steps does not bias either.
+        const double span = std::min(window, t_end - t);
+        if (a0_leap_ * span < opt.min_leap_in_ssa_steps) {
           GRN_RETURN_IF_ERROR(ExactSteps(t_end, t, x, rng));
           break;
         }
-        const double tau_exact = a0_exact_ > 0.0 ? rng.Exp() / a0_exact_ : kInf;
-        const double remaining = t_end - t;
-        // Truncating at t_end or at a halved τ' is exact for the exact set:
-        // its clock has no memory, so an unfired τ_E is redrawn next time.
-        const bool fire_exact = tau_exact <= tau1 && tau_exact <= remaining;
-        const bool to_end = !fire_exact && remaining <= tau1;
-        const double tau = fire_exact ? tau_exact : (to_end ? remaining : tau1);
-        const double fired = DrawLeap(tau, x, rng);
-        if (fired < 0.0) {
-          // A count would become negative: the leap was too long for this
-          // state. Never clamp; retry with half of it.
+        const bool to_end = span >= t_end - t;
+        SaveWindowStart(x);
+        double t_stop = to_end ? t_end : t + span;
+        GRN_ASSIGN_OR_RETURN(const bool accepted, RunWindow(t, t_stop, x, rng));
+        if (!accepted) {
+          // A count would become negative (or a leap exceed the Poisson
+          // cap): the window was too long for this state. Never clamp; undo
+          // it and retry with half of it.
+          RestoreWindowStart(x);
           ++stats_.rejections;
-          tau1 = tau / 2.0;
+          window = span / 2.0;
           continue;
         }
-        const double t_leap = to_end ? t_end : t + tau;
-        GRN_RETURN_IF_ERROR(CommitLeap(t_leap, x));
-        t = t_leap;
-        stats_.events += static_cast<std::uint64_t>(fired);
-        ++stats_.steps;
-        if (fire_exact) GRN_RETURN_IF_ERROR(FireOneExact(t, x, rng));
+        t = t_stop;
         break;
       }
     }
     t = t_end;
     return Status::OK();
+  }
+
+  // One window [t0, t_stop] (hybrid_stepper.h): the exact set fires one
+  // reaction at a time by the direct method while each leaped reaction's
+  // propensity is integrated over the window, piecewise constant between the
+  // exact firings that change it; then every leaped reaction fires
+  // Poisson(∫a_j dt) times at once. The window ends early, after an exact
+  // firing, when that firing more than doubles a leaped propensity (a leap
+  // planned for the old rate would overshoot its error bound). Sets t_stop to
+  // where the window ended. Returns false (state to be restored by the
+  // caller) if the leap would make a count negative or exceed the Poisson cap.
+  StatusOr<bool> RunWindow(double t0, double& t_stop, double* x, Rng& rng) {
+    for (std::size_t k = 0; k < leap_list_.size(); ++k) {
+      integral_[k] = 0.0;
+      since_[k] = t0;
+      start_rate_[k] = a_[leap_list_[k]];
+    }
+    double s = t0;
+    window_grew_ = false;
+    in_window_ = true;
+    while (!window_grew_) {
+      double a0 = 0.0;
+      for (const ReactionIndex r : exact_list_) a0 += a_[r];
+      if (!(a0 > 0.0)) break;
+      const double next = s + rng.Exp() / a0;
+      // Memoryless: an exact firing drawn past the window's end is dropped.
+      if (next >= t_stop) break;
+      double u = rng.Uniform01() * a0;
+      ReactionIndex chosen = exact_list_.front();
+      for (const ReactionIndex r : exact_list_) {
+        if (a_[r] == 0.0) continue;
+        chosen = r;  // the last positive one, if rounding runs off the end
+        u -= a_[r];
+        if (u <= 0.0) break;
+      }
+      s = next;
+      const Status applied = ApplyExact(chosen, s, x);
+      if (!applied.ok()) {
+        in_window_ = false;
+        return applied;
+      }
+    }
+    in_window_ = false;
+    if (window_grew_) t_stop = s;
+    // The leaps, with every leaped rate integrated to the window's end.
+    firings_.clear();
+    touched_.clear();
+    double total = 0.0;
+    for (std::size_t k = 0; k < leap_list_.size(); ++k) {
+      const ReactionIndex r = leap_list_[k];
+      const double mean = integral_[k] + a_[r] * (t_stop - since_[k]);
+      if (!(mean <= kMaxPoissonMean)) {
+        ClearDelta();
+        return false;
+      }
+      const double fired = PoissonVariate(mean, rng);
+      firings_.push_back(fired);
+      if (fired == 0.0) continue;
+      total += fired;
+      for (std::uint32_t i = stoich_.begin[r]; i < stoich_.begin[r + 1]; ++i) {
+        const SpeciesIndex sp = stoich_.species[i];
+        if (!species_mark_[sp]) {
+          species_mark_[sp] = 1;
+          touched_.push_back(sp);
+        }
+        delta_[sp] += fired * stoich_.delta[i];
+      }
+    }
+    bool negative = false;
+    for (const SpeciesIndex sp : touched_) negative |= x[sp] + delta_[sp] < 0.0;
+    if (negative) {
+      ClearDelta();
+      return false;
+    }
+    GRN_RETURN_IF_ERROR(CommitLeap(t_stop, x));
+    stats_.events += static_cast<std::uint64_t>(total);
+    ++stats_.steps;
+    return true;
+  }
+
+  // What a rejected window undoes: the counts, the propensities and the
+  // exact firings' statistics.
+  void SaveWindowStart(const double* x) {
+    saved_x_.assign(x, x + saved_x_.size());
+    saved_a_ = a_;
+    saved_stats_ = stats_;
+  }
+  void RestoreWindowStart(double* x) {
+    std::copy(saved_x_.begin(), saved_x_.end(), x);
+    a_ = saved_a_;
+    const std::uint64_t rejections = stats_.rejections;
+    stats_ = saved_stats_;
+    stats_.rejections = rejections;
   }
 
   // Every propensity at time t; fails (naming the reaction) on a negative,
@@ -151,6 +251,13 @@ class HybridStepper final : public Stepper {
         const double v = Propensity<Regime::kStochastic>(view_, r, x, params_.data(), t);
         if (!(v >= 0.0 && v < kInf)) [[unlikely]]
           return BadPropensityError(*model_, r, v, t, x);
+        const std::uint32_t k = leap_position_[r];
+        if (k != kNotLeaped && in_window_) {
+          // A leaped rate changes inside a window: integrate the old one.
+          integral_[k] += a_[r] * (t - since_[k]);
+          since_[k] = t;
+          if (v > kWindowGrowthLimit * start_rate_[k]) window_grew_ = true;
+        }
         a_[r] = v;
       }
     }
@@ -165,6 +272,7 @@ class HybridStepper final : public Stepper {
     }
     const double critical = options_.tau.critical_threshold;
     leap_list_.clear();
+    exact_list_.clear();
     double a0_leap = 0.0, a0_exact = 0.0;
     for (ReactionIndex r = 0; r < a_.size(); ++r) {
       const std::uint32_t begin = stoich_.begin[r], end = stoich_.begin[r + 1];
@@ -174,11 +282,13 @@ class HybridStepper final : public Stepper {
         const double d = stoich_.delta[i];
         leap = leapable_[s] && !(d < 0.0 && std::floor(x[s] / -d) < critical);
       }
-      leaped_[r] = leap;
       if (leap) {
+        leap_position_[r] = static_cast<std::uint32_t>(leap_list_.size());
         leap_list_.push_back(r);
         a0_leap += a_[r];
       } else {
+        leap_position_[r] = kNotLeaped;
+        exact_list_.push_back(r);
         a0_exact += a_[r];
       }
     }
@@ -222,36 +332,6 @@ class HybridStepper final : public Stepper {
     return tau;
   }
 
-  // Poisson(a_j·τ) firings of every leaped reaction, summed per species into
-  // delta_ (the species in touched_). Returns the total firings, or −1 (with
-  // delta_ cleared) if a count would become negative.
-  double DrawLeap(double tau, const double* x, Rng& rng) {
-    firings_.clear();
-    touched_.clear();
-    double total = 0.0;
-    for (const ReactionIndex r : leap_list_) {
-      const double k = PoissonVariate(a_[r] * tau, rng);
-      firings_.push_back(k);
-      if (k == 0.0) continue;
-      total += k;
-      for (std::uint32_t i = stoich_.begin[r]; i < stoich_.begin[r + 1]; ++i) {
-        const SpeciesIndex s = stoich_.species[i];
-        if (!species_mark_[s]) {
-          species_mark_[s] = 1;
-          touched_.push_back(s);
-        }
-        delta_[s] += k * stoich_.delta[i];
-      }
-    }
-    bool negative = false;
-    for (const SpeciesIndex s : touched_) negative |= x[s] + delta_[s] < 0.0;
-    if (negative) {
-      ClearDelta();
-      return -1.0;
-    }
-    return total;
-  }
-
   void ClearDelta() {
     for (const SpeciesIndex s : touched_) {
       delta_[s] = 0.0;
@@ -284,23 +364,6 @@ class HybridStepper final : public Stepper {
       }
     }
     return leap_list_.empty() ? 0 : leap_list_.front();
-  }
-
-  // One firing of an exact reaction (leaped_ == 0), chosen with probability
-  // a_j/a0 over their current propensities; none if they are all zero now.
-  Status FireOneExact(double t, double* x, Rng& rng) {
-    double a0 = 0.0;
-    for (ReactionIndex r = 0; r < a_.size(); ++r) a0 += leaped_[r] ? 0.0 : a_[r];
-    if (!(a0 > 0.0)) return Status::OK();
-    double u = rng.Uniform01() * a0;
-    ReactionIndex chosen = 0;
-    for (ReactionIndex r = 0; r < a_.size(); ++r) {
-      if (leaped_[r] || a_[r] == 0.0) continue;
-      chosen = r;  // the last positive one, if rounding runs off the end
-      u -= a_[r];
-      if (u <= 0.0) break;
-    }
-    return ApplyExact(chosen, t, x);
   }
 
   // Fires r once at time t and refreshes the readers of what it changed.
@@ -374,9 +437,16 @@ class HybridStepper final : public Stepper {
   std::vector<char> leapable_;   // per species, this cycle
   std::vector<double> params_;   // current parameter values (State::p at Reset)
   std::vector<double> a_;        // every propensity, kept current
-  std::vector<char> leaped_;     // per reaction, this cycle
-  std::vector<ReactionIndex> leap_list_;  // the leaped reactions, this cycle
-  std::vector<double> firings_;           // per leap_list_ entry, last draw
+  std::vector<ReactionIndex> leap_list_;   // the leaped reactions, this window
+  std::vector<ReactionIndex> exact_list_;  // the others, this window
+  std::vector<std::uint32_t> leap_position_;  // per reaction: index in leap_list_ or kNotLeaped
+  // Per leap_list_ entry, this window: ∫a dt up to since_, the rate at the
+  // window's start, and the firings drawn.
+  std::vector<double> integral_, since_, start_rate_, firings_;
+  bool in_window_ = false;    // exact firings of a window are running
+  bool window_grew_ = false;  // one of them more than doubled a leaped rate
+  std::vector<double> saved_x_, saved_a_;  // the window's start, for a rejection
+  StepperStats saved_stats_;
   std::vector<std::uint32_t> reaction_stamp_;  // RefreshReaders' dedupe
   std::uint32_t generation_ = 0;
   std::vector<char> species_mark_;       // in touched_
@@ -403,6 +473,10 @@ StatusOr<std::unique_ptr<Stepper>> MakeHybridStepper(std::shared_ptr<const Compi
         "exact_steps_on_fallback >= 1 are required");
   }
   const HybridOptions& hybrid = options.hybrid;
+  if (!(hybrid.max_exact_per_window > 0.0)) {
+    return InvalidArgumentError("hybrid: max_exact_per_window must be > 0, got " +
+                                std::to_string(hybrid.max_exact_per_window));
+  }
   if (!(hybrid.leap_min_count >= 0.0)) {
     return InvalidArgumentError("hybrid: leap_min_count must be >= 0, got " +
                                 std::to_string(hybrid.leap_min_count));
