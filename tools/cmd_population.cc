@@ -7,7 +7,12 @@
 // day) and DIR/summary.csv (mean fractions over replicates and log2 of the
 // osteo:adipo ratio R = (N_OB + 0.5)/(N_AD + 0.5) with a 95% percentile
 // bootstrap interval over replicates, BIOLOGY.md §3.9), prints the summary
-// table, and with --plot draws it with gnuplot.
+// table, and with --plot draws it with gnuplot. With --coculture, osteoclast
+// precursors run a second network beside the MSCs on the same lattice and
+// medium (BIOLOGY.md §3.7; see kOcpTotalRankl for the coupling), and the
+// outputs gain their counts and OC fraction.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,22 +22,24 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "engine/base/status_macros.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/compose_io.h"
 #include "engine/io/csv_writer.h"
 #include "engine/io/network_io.h"
+#include "engine/io/scenario_io.h"
 #include "engine/model/fate_rules.h"
 #include "engine/model/medium_rules.h"
+#include "engine/model/scenario.h"
+#include "engine/model/validate.h"
 #include "engine/population/bimodality.h"
 #include "engine/population/bootstrap.h"
 #include "engine/population/population.h"
@@ -69,7 +76,44 @@ struct PopulationFlags {
   std::string snapshot;  // DAY[,DAY...]
   std::string markers;   // empty: kDefaultMarkers
   bool quiet = false;
+  // Co-culture (BIOLOGY.md §3.7): osteoclast precursors beside the MSCs.
+  std::string coculture;  // the precursors' network; empty: none
+  std::uint64_t ocp_cells = 500;
+  bool ocp_cells_given = false;
+  std::string ocp_fate = "oc";
 };
+
+// The co-culture link between the MSC network's medium and the precursor
+// network (module O). The O module computes its free RANKL from totals with
+// its own binding equilibrium (RANKL_free from RANKL_tot = RANKL_med +
+// RANKL_pM_per_ngml·RANKL_ADD and OPG_tot = OPG_med + OPG_pM_per_ngml·OPG_ADD,
+// Kd = RANKL_OPG_Kd), so each precursor is fed the medium's totals,
+// RANKL_med = RANKL + RANKL_OPG and OPG_med = OPG + RANKL_OPG, not the free
+// pool. Why totals: the O module's Kd (100 pM) is the medium reaction's
+// k_off/k_on (0.36 / 3.6e-3), and that binding relaxes at k_off + k_on·(R + O)
+// (≥ 0.36 /h; > 5 /h at the ng/mL doses), so once the medium has bound, its
+// free RANKL and the O module's equilibrium agree; but a fresh medium (day 0,
+// every change) holds unbound sRANKL and OPG, and feeding the free pool (with
+// OPG_med = 0) would give the precursors the recombinant RANKL unopposed until
+// the medium binds, which the single-cell assays (equilibrium at all times) do
+// not. With totals, precursors alone (--cells 0) see exactly the fresh doses
+// of the single-cell assays, less the medium's protein decay (S module,
+// medium_protein_decay 0.01 /h, reset at every medium change).
+// RANKL_ADD and OPG_ADD are zeroed in the precursors: the pools' fresh values
+// already hold the recombinant proteins, so they are counted once.
+const char* const kOcpTotalRankl = "RANKL_med";
+const char* const kOcpTotalOpg = "OPG_med";
+const char* const kOcpJuxtacrine = "RANKL_juxta";
+// BIOLOGY.md §2.6: RANKL_eff = RANKL_free + κ·(0.7·J_RANKL of contacting
+// MSC/OB), κ = 1 pM per 100 molecules/h [A]; the MSC network's J_RANKL_juxta
+// is (1 − RANKL_shed)·J_RANKL, in molecules per hour.
+// TODO(lead): κ belongs in the precursor network as a parameter, once
+// `net lint` counts parameters the co-culture reads as used.
+const char* const kMscJuxtacrineFlux = "J_RANKL_juxta";
+constexpr double kJuxtacrinePicomolarPerMoleculeHour = 0.01;
+const std::vector<std::string> kOcpAdditions = {"RANKL_ADD", "OPG_ADD"};
+const std::vector<std::string> kRanklPools = {"RANKL", "RANKL_OPG"};
+const std::vector<std::string> kOpgPools = {"OPG", "RANKL_OPG"};
 
 struct LoadedPopulation {
   std::shared_ptr<const CompiledModel> model;
@@ -77,6 +121,14 @@ struct LoadedPopulation {
   std::shared_ptr<const MediumSpec> medium;  // null: the network has no medium
   std::string hash;  // of the network as read, before the population's preparation
   std::vector<SpeciesRole> roles;  // per species index, for --method hybrid
+  ExpressionProgram contact_source;  // LoadOptions::contact_expression, if given
+};
+
+// How a network is prepared beyond the population's own needs (co-culture).
+struct LoadOptions {
+  std::vector<std::string> live_parameters;    // written during the run
+  std::vector<std::string> zeroed_parameters;  // set to 0 after the hash
+  std::string contact_expression;              // compiled over the prepared network
 };
 
 // FNV-1a (64 bit) of the deterministic binary encoding: the same network
@@ -101,9 +153,8 @@ std::string NetworkHash(const grnsim::v1::Network& network) {
 
 // Read → includes and scenarios → Validate (as LoadModel does) → the
 // population rules → Compile.
-StatusOr<LoadedPopulation> Load(const std::string& path,
-                                const std::vector<std::string>& scenario_paths) {
-  GRN_ASSIGN_OR_RETURN(NetworkFile file, ReadComposedNetworkFile(path, scenario_paths));
+StatusOr<LoadedPopulation> Finish(NetworkFile file, const std::string& path,
+                                  const LoadOptions& load = {}) {
   GRN_RETURN_IF_ERROR(ValidateNetworkFile(file, ValidateOptions{}));  // nothing external
   std::vector<Diagnostic> problems = ValidatePopulationRules(file.network);
   for (Diagnostic& d : ValidateMedium(file.network)) problems.push_back(std::move(d));
@@ -117,8 +168,22 @@ StatusOr<LoadedPopulation> Load(const std::string& path,
   }
   LoadedPopulation loaded;
   loaded.hash = NetworkHash(file.network);
+  for (grnsim::v1::Parameter& p : *file.network.mutable_parameter()) {
+    for (const std::string& name : load.zeroed_parameters) {
+      if (p.name() == name) p.set_value(0.0);
+    }
+  }
+  MakeParametersLive(&file.network, load.live_parameters);
   PreparePopulationNetwork(&file.network);
   PrepareMediumNetwork(&file.network);
+  if (!load.contact_expression.empty()) {
+    StatusOr<ExpressionProgram> program =
+        ModelNames(file.network).CompileText(load.contact_expression);
+    if (!program.ok()) {
+      return Status(program.status().code(), path + ": " + program.status().message());
+    }
+    loaded.contact_source = std::move(*program);
+  }
   GRN_ASSIGN_OR_RETURN(CompiledModel model, Compile(file.network));
   // Compile keeps the file's species order; the names are checked anyway.
   static_assert(static_cast<int>(SpeciesRole::kGene) == grnsim::v1::Species::gene &&
@@ -140,8 +205,165 @@ StatusOr<LoadedPopulation> Load(const std::string& path,
   return loaded;
 }
 
+StatusOr<LoadedPopulation> Load(const std::string& path,
+                                const std::vector<std::string>& scenario_paths) {
+  GRN_ASSIGN_OR_RETURN(NetworkFile file, ReadComposedNetworkFile(path, scenario_paths));
+  return Finish(std::move(file), path);
+}
+
+// The names a scenario sets or scales.
+std::set<std::string> NamesOf(const grnsim::v1::Network& network) {
+  std::set<std::string> names;
+  for (const auto& s : network.species()) names.insert(s.name());
+  for (const auto& p : network.parameter()) names.insert(p.name());
+  return names;
+}
+
+// A copy of `scenario` whose set and scale keep only the names `keep` accepts
+// (and, if `additions` is false, without its additions).
+grnsim::v1::Scenario FilterScenario(const grnsim::v1::Scenario& scenario,
+                                    const std::function<bool(const std::string&)>& keep,
+                                    bool additions) {
+  grnsim::v1::Scenario out = scenario;
+  out.clear_set();
+  out.clear_scale();
+  for (const auto& s : scenario.set()) {
+    if (keep(s.name())) *out.add_set() = s;
+  }
+  for (const auto& s : scenario.scale()) {
+    if (keep(s.name())) *out.add_scale() = s;
+  }
+  if (!additions) {
+    out.clear_add_species();
+    out.clear_add_parameter();
+    out.clear_add_reaction();
+    out.clear_add_event();
+  }
+  return out;
+}
+
+// Co-culture: every scenario applies to both networks wherever they have the
+// name it sets or scales (a name neither has is refused by the MSC network,
+// as without co-culture); additions go to the MSC network only. Then the
+// precursors are linked to the MSC medium (see kOcpTotalRankl).
+Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
+                     const std::vector<std::string>& scenario_paths, LoadedPopulation* msc,
+                     LoadedPopulation* ocp) {
+  GRN_ASSIGN_OR_RETURN(NetworkFile msc_file, ReadComposedNetworkFile(msc_path));
+  StatusOr<NetworkFile> ocp_read = ReadComposedNetworkFile(ocp_path);
+  if (!ocp_read.ok()) {
+    return Status(ocp_read.status().code(), "--coculture " + ocp_read.status().message());
+  }
+  NetworkFile ocp_file = std::move(*ocp_read);
+  const std::set<std::string> msc_names = NamesOf(msc_file.network);
+  const std::set<std::string> ocp_names = NamesOf(ocp_file.network);
+  for (const std::string& path : scenario_paths) {
+    GRN_ASSIGN_OR_RETURN(ScenarioFile scenario, ReadScenarioFile(path));
+    bool msc_complete = true;
+    auto for_msc = [&](const std::string& name) {
+      const bool keep = msc_names.count(name) > 0 || ocp_names.count(name) == 0;
+      msc_complete = msc_complete && keep;
+      return keep;
+    };
+    grnsim::v1::Scenario msc_part = FilterScenario(scenario.scenario, for_msc, true);
+    // Whole, the scenario's problems are located (file:line:col); filtered,
+    // its entries moved, so they name the file only.
+    Locator locate;
+    if (msc_complete) {
+      locate = [source = scenario.source](const FieldPath& where) { return source->Locate(where); };
+    }
+    GRN_RETURN_IF_ERROR(ApplyScenario(msc_file.network, msc_part, path, locate));
+    auto for_ocp = [&](const std::string& name) { return ocp_names.count(name) > 0; };
+    GRN_RETURN_IF_ERROR(
+        ApplyScenario(ocp_file.network, FilterScenario(scenario.scenario, for_ocp, false), path));
+  }
+  if (!ModelNames(msc_file.network).IsParameter(kMscJuxtacrineFlux)) {
+    return InvalidArgumentError(msc_path + ": --coculture reads the MSCs' juxtacrine RANKL flux '" +
+                                kMscJuxtacrineFlux + "' (module S), which the network lacks");
+  }
+  GRN_ASSIGN_OR_RETURN(
+      *msc, Finish(std::move(msc_file), msc_path, LoadOptions{{}, {}, kMscJuxtacrineFlux}));
+  if (msc->medium == nullptr) {
+    return InvalidArgumentError(msc_path + ": --coculture needs the network's medium (pools " +
+                                "RANKL, OPG, RANKL_OPG); the network has none");
+  }
+  for (const char* pool : {"RANKL", "OPG", "RANKL_OPG"}) {
+    if (msc->medium->PoolIndex(pool) < 0) {
+      return InvalidArgumentError(msc_path + ": --coculture reads medium pool '" + pool +
+                                  "', which the network's medium does not have");
+    }
+  }
+  for (const char* name : {kOcpTotalRankl, kOcpTotalOpg, kOcpJuxtacrine}) {
+    bool plain = false;
+    for (const auto& p : ocp_file.network.parameter()) plain = plain || p.name() == name;
+    for (const auto& r : ocp_file.network.assignment_rule()) {
+      plain = plain && r.variable() != name;
+    }
+    if (!plain) {
+      return InvalidArgumentError(ocp_path + ": the co-culture sets parameter '" + name +
+                                  "', which the network does not have (or defines by a rule)");
+    }
+  }
+  GRN_ASSIGN_OR_RETURN(
+      *ocp, Finish(std::move(ocp_file), ocp_path,
+                   LoadOptions{{kOcpTotalRankl, kOcpTotalOpg, kOcpJuxtacrine}, kOcpAdditions, ""}));
+  if (ocp->rules->divides) {
+    return InvalidArgumentError(ocp_path +
+                                ": co-culture precursors must not divide; add "
+                                "population { quiescent: true }");
+  }
+  if (!ocp->rules->couplings.empty()) {
+    return InvalidArgumentError(ocp_path + ": co-culture precursors may not declare couplings");
+  }
+  if (ocp->rules->hours_per_time_unit != msc->rules->hours_per_time_unit) {
+    return InvalidArgumentError(ocp_path +
+                                ": the co-culture networks must use the same time "
+                                "unit (the juxtacrine flux is read per time unit)");
+  }
+  return Status::OK();
+}
+
+// The precursors' share of the population options: method, feeds.
+PartnerOptions MakePartnerOptions(const LoadedPopulation& msc, const LoadedPopulation& ocp,
+                                  MethodKind method, const MethodOptions& method_options,
+                                  std::uint64_t cells) {
+  PartnerOptions partner;
+  partner.model = ocp.model;
+  partner.rules = ocp.rules;
+  partner.method = method;
+  partner.method_options = method_options;
+  partner.method_options.hybrid.roles = ocp.roles;
+  partner.initial_cells = cells;
+  const auto& parameters = ocp.model->parameter_names();
+  auto index = [&parameters](const std::string& name) {
+    return static_cast<std::uint32_t>(std::find(parameters.begin(), parameters.end(), name) -
+                                      parameters.begin());
+  };
+  auto pools = [&msc](const std::vector<std::string>& names) {
+    std::vector<std::uint32_t> out;
+    for (const std::string& n : names)
+      out.push_back(static_cast<std::uint32_t>(msc.medium->PoolIndex(n)));
+    return out;
+  };
+  partner.pool_feeds.push_back({index(kOcpTotalRankl), pools(kRanklPools)});
+  partner.pool_feeds.push_back({index(kOcpTotalOpg), pools(kOpgPools)});
+  // Per hour of the MSC network's time unit (LoadCoculture checked that both
+  // networks share it).
+  const double kappa = kJuxtacrinePicomolarPerMoleculeHour / msc.rules->hours_per_time_unit;
+  partner.contact_feeds.push_back({index(kOcpJuxtacrine), msc.contact_source, kappa});
+  return partner;
+}
+
 Status CheckFlags(const PopulationFlags& f) {
-  if (f.cells < 1) return InvalidArgumentError("--cells must be >= 1");
+  if (f.cells < 1 && f.coculture.empty()) {
+    return InvalidArgumentError("--cells must be >= 1 (0 only with --coculture: precursors alone)");
+  }
+  if (f.ocp_cells_given && f.coculture.empty()) {
+    return InvalidArgumentError("--ocp-cells needs --coculture (the precursors' network)");
+  }
+  if (!f.coculture.empty() && f.ocp_cells < 1) {
+    return InvalidArgumentError("--ocp-cells must be >= 1");
+  }
   if (!(f.days > 0 && f.days <= 1e5)) return InvalidArgumentError("--days must be in (0, 1e5]");
   if (f.replicates < 1 || f.replicates > 100000) {
     return InvalidArgumentError("--replicates must be in [1, 100000]");
@@ -235,14 +457,54 @@ std::vector<SummaryRow> Summarise(const std::vector<double>& days,
   return rows;
 }
 
+// Co-culture: the precursors per output day, over replicates.
+struct PartnerSummaryRow {
+  double alive;     // mean live precursors
+  double fraction;  // mean fraction of live precursors committed to the fate
+  Interval ci;      // 95% bootstrap interval of `fraction` (NaN for one replicate)
+};
+
+std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days,
+                                                 const std::vector<ReplicateCounts>& replicates,
+                                                 int fate) {
+  std::vector<PartnerSummaryRow> rows;
+  // Streams apart from Summarise's (k * 4 + which), so the MSC columns keep
+  // their intervals.
+  const Rng bootstrap_root = Rng(kBootstrapSeed).Split(std::uint64_t{1} << 40);
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    std::vector<double> alive, fraction;
+    for (const ReplicateCounts& rep : replicates) {
+      alive.push_back(static_cast<double>(rep[k].alive));
+      fraction.push_back(Fraction(rep[k].per_fate[fate], rep[k].alive));
+    }
+    PartnerSummaryRow row{Mean(alive), Mean(fraction), {NAN, NAN}};
+    if (replicates.size() >= 2) {
+      Rng rng = bootstrap_root.Split(k);
+      row.ci = BootstrapMeanInterval(fraction, kBootstrapResamples, kConfidence, rng);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& rules,
                           const std::vector<double>& days,
-                          const std::vector<ReplicateCounts>& replicates) {
+                          const std::vector<ReplicateCounts>& replicates,
+                          const PopulationRules* partner_rules = nullptr,
+                          const std::vector<ReplicateCounts>* partners = nullptr) {
   std::string out = provenance + "replicate,day,cells";
   for (const FateRule& f : rules.fates) out += "," + f.name + "_count";
   out += ",senescent_count,uncommitted_count";
   for (const FateRule& f : rules.fates) out += "," + f.name + "_fraction";
-  out += ",senescent_fraction,uncommitted_fraction,divisions,deaths\n";
+  out += ",senescent_fraction,uncommitted_fraction,divisions,deaths";
+  if (partners != nullptr) {
+    out += ",ocp_cells";
+    for (const FateRule& f : partner_rules->fates) out += ",ocp_" + f.name + "_count";
+    out += ",ocp_senescent_count,ocp_uncommitted_count";
+    for (const FateRule& f : partner_rules->fates) out += ",ocp_" + f.name + "_fraction";
+    out += ",ocp_deaths";
+  }
+  out += '\n';
   // Field by field: GCC 12 misreports `"," + std::string` (-Wrestrict).
   auto field = [&out](const std::string& text) {
     out += ',';
@@ -262,32 +524,67 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
       field(Number(Fraction(c.uncommitted, c.alive)));
       field(std::to_string(c.divisions));
       field(std::to_string(c.deaths));
+      if (partners != nullptr) {
+        const PopulationCounts& o = (*partners)[r][k];
+        field(std::to_string(o.alive));
+        for (std::uint64_t n : o.per_fate) field(std::to_string(n));
+        field(std::to_string(o.senescent));
+        field(std::to_string(o.uncommitted));
+        for (std::uint64_t n : o.per_fate) field(Number(Fraction(n, o.alive)));
+        field(std::to_string(o.deaths));
+      }
       out += '\n';
     }
   }
   return out;
 }
 
-std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryRow>& rows) {
+std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryRow>& rows,
+                       const std::vector<PartnerSummaryRow>& partners = {}) {
   std::string out = provenance +
                     "day,osteo_fraction,adipo_fraction,uncommitted_fraction,log2_ratio,"
-                    "log2_ratio_lo,log2_ratio_hi\n";
-  for (const SummaryRow& r : rows) {
+                    "log2_ratio_lo,log2_ratio_hi";
+  if (!partners.empty()) out += ",ocp_alive,oc_fraction,oc_fraction_lo,oc_fraction_hi";
+  out += '\n';
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const SummaryRow& r = rows[k];
     out += Number(r.day) + "," + Number(r.osteo) + "," + Number(r.adipo) + "," +
            Number(r.uncommitted) + "," + Number(r.log2_ratio) + "," + Number(r.lo) + "," +
-           Number(r.hi) + "\n";
+           Number(r.hi);
+    if (!partners.empty()) {
+      const PartnerSummaryRow& o = partners[k];
+      out += ",";
+      out += Number(o.alive) + "," + Number(o.fraction) + "," + Number(o.ci.lo) + "," +
+             Number(o.ci.hi);
+    }
+    out += '\n';
   }
   return out;
 }
 
-void PrintTable(const PopulationFlags& f, const std::vector<SummaryRow>& rows) {
-  std::printf("%6s  %8s  %8s  %11s  %8s  %s\n", "day", f.osteo_fate.c_str(), f.adipo_fate.c_str(),
-              "uncommitted", "log2 R", "95% CI");
-  for (const SummaryRow& r : rows) {
+void PrintTable(const PopulationFlags& f, const std::vector<SummaryRow>& rows,
+                const std::vector<PartnerSummaryRow>& partners = {}) {
+  const bool oc = !partners.empty();
+  std::printf(oc ? "%6s  %8s  %8s  %11s  %8s  %-14s" : "%6s  %8s  %8s  %11s  %8s  %s", "day",
+              f.osteo_fate.c_str(), f.adipo_fate.c_str(), "uncommitted", "log2 R", "95% CI");
+  if (oc) std::printf("  %8s  %8s  %s", "OCP", f.ocp_fate.c_str(), "95% CI");
+  std::printf("\n");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const SummaryRow& r = rows[k];
     char ci[64] = "-";
     if (!std::isnan(r.lo)) std::snprintf(ci, sizeof ci, "[%.2f, %.2f]", r.lo, r.hi);
-    std::printf("%6g  %8.3f  %8.3f  %11.3f  %8.2f  %s\n", r.day, r.osteo, r.adipo, r.uncommitted,
-                r.log2_ratio, ci);
+    std::printf(
+        oc ? "%6g  %8.3f  %8.3f  %11.3f  %8.2f  %-14s" : "%6g  %8.3f  %8.3f  %11.3f  %8.2f  %s",
+        r.day, r.osteo, r.adipo, r.uncommitted, r.log2_ratio, ci);
+    if (oc) {
+      const PartnerSummaryRow& o = partners[k];
+      char oc_ci[64] = "-";
+      if (!std::isnan(o.ci.lo)) {
+        std::snprintf(oc_ci, sizeof oc_ci, "[%.3f, %.3f]", o.ci.lo, o.ci.hi);
+      }
+      std::printf("  %8.1f  %8.3f  %s", o.alive, o.fraction, oc_ci);
+    }
+    std::printf("\n");
   }
 }
 
@@ -564,7 +861,22 @@ int RunPopulation(int argc, char** argv) {
       "partitioning of molecules) and dying, over independent replicates. Prints mean fate\n"
       "fractions per day and log2 of R = (N_osteo+0.5)/(N_adipo+0.5) with a 95% percentile\n"
       "bootstrap interval over replicates. The same --seed gives the same numbers for any\n"
-      "--threads.");
+      "--threads.\n"
+      "\n"
+      "Co-culture (--coculture OCP_NETWORK, e.g. networks/osteoclast_population.textproto):\n"
+      "osteoclast precursors run their own network beside the MSCs, seeded at random sites of\n"
+      "a layer on top of the MSC lattice (they take no MSC site and never divide; adding them\n"
+      "changes no MSC result). NETWORK's medium is the one medium: at every sync point each\n"
+      "precursor's RANKL_med and OPG_med are the pools' totals (RANKL + RANKL_OPG, OPG +\n"
+      "RANKL_OPG; module O computes the free RANKL itself) and its own RANKL_ADD and OPG_ADD\n"
+      "are 0 (the pools' fresh values hold the recombinant proteins). Juxtacrine RANKL:\n"
+      "RANKL_juxta = 0.01 pM per molecule/h × the summed J_RANKL_juxta of the MSCs on the\n"
+      "six adjacent sites (BIOLOGY §2.6; well mixed: its expectation). Every --scenario\n"
+      "applies to both networks wherever they have the name it sets (RANKL_ADD, OPG_ADD,\n"
+      "E2, ...); its additions go to NETWORK only. --cells 0 runs the precursors alone in\n"
+      "the fresh medium (its proteins decay, and are renewed at every medium change).\n"
+      "DIR/summary.csv then adds ocp_alive, oc_fraction and its 95% interval, and\n"
+      "DIR/replicates.csv the precursor counts.");
   flags.AddStringList("scenario", "FILE", &f.scenarios,
                       "apply a scenario overlay (grnsim.v1.Scenario) on load; repeatable,\n"
                       "                          applied in the order given");
@@ -598,6 +910,14 @@ int RunPopulation(int argc, char** argv) {
                   "--snapshot species (default RUNX2,PPARG,OSX (or OSX_act),NFATC1, those\n"
                   "                          the network has)");
   flags.AddBool("quiet", &f.quiet, "no summary line or progress bar on stderr");
+  flags.AddString(
+      "coculture", "FILE", &f.coculture,
+      "co-culture: osteoclast precursors running FILE's network (a quiescent\n"
+      "                          population, e.g. networks/osteoclast_population.textproto)");
+  flags.AddUint("ocp-cells", &f.ocp_cells, "--coculture: precursors seeded at day 0 (default 500)",
+                &f.ocp_cells_given);
+  flags.AddString("ocp-fate", "NAME", &f.ocp_fate,
+                  "--coculture: the precursors' fate reported as oc_fraction (default oc)");
 
   std::vector<std::string> files;
   bool help = false;
@@ -623,10 +943,28 @@ int RunPopulation(int argc, char** argv) {
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  StatusOr<LoadedPopulation> loaded = Load(files[0], f.scenarios);
+  const bool coculture = !f.coculture.empty();
+  StatusOr<LoadedPopulation> loaded = LoadedPopulation{};
+  LoadedPopulation ocp;
+  if (coculture) {
+    if (Status s = LoadCoculture(files[0], f.coculture, f.scenarios, &*loaded, &ocp); !s.ok()) {
+      loaded = s;
+    }
+  } else {
+    loaded = Load(files[0], f.scenarios);
+  }
   if (!loaded.ok()) {
     PrintError(loaded.status().message());
     return ExitCodeFor(loaded.status());
+  }
+  int oc_fate = -1;
+  if (coculture) {
+    oc_fate = ocp.rules->FateIndex(f.ocp_fate);
+    if (oc_fate < 0) {
+      PrintError(f.coculture + ": fate '" + f.ocp_fate +
+                 "' is not declared; name the precursors' fate with --ocp-fate");
+      return 2;
+    }
   }
   const CompiledModel& model = *loaded->model;
   const PopulationRules& rules = *loaded->rules;
@@ -644,10 +982,12 @@ int RunPopulation(int argc, char** argv) {
     return 2;
   }
   const std::uint64_t sites = static_cast<std::uint64_t>(rules.lattice_width) * rules.lattice_height;
-  if (f.cells > sites) {
-    PrintError("--cells " + std::to_string(f.cells) + " is more than the " +
-               std::to_string(sites) + " lattice sites (" + std::to_string(rules.lattice_width) +
-               "×" + std::to_string(rules.lattice_height) + ", one cell per site)");
+  if (f.cells > sites || (coculture && f.ocp_cells > sites)) {
+    PrintError((f.cells > sites ? "--cells " + std::to_string(f.cells)
+                                : "--ocp-cells " + std::to_string(f.ocp_cells)) +
+               " is more than the " + std::to_string(sites) + " lattice sites (" +
+               std::to_string(rules.lattice_width) + "×" + std::to_string(rules.lattice_height) +
+               ", one cell per site)");
     return 2;
   }
 
@@ -698,6 +1038,11 @@ int RunPopulation(int argc, char** argv) {
   options.threads = f.threads == 0 ? cores : static_cast<unsigned>(f.threads);
   options.cancel = &g_interrupted;
   options.medium = loaded->medium;
+  if (coculture) {
+    options.partner = MakePartnerOptions(
+        *loaded, ocp, f.method == "auto" ? ChooseExactMethod(*ocp.model) : *method,
+        f.method_options, f.ocp_cells);
+  }
 
   // Outputs are opened before the run, so an unwritable folder fails at once.
   std::unique_ptr<AtomicFile> replicates_file, summary_file, medium_file, bimodality_file;
@@ -738,10 +1083,10 @@ int RunPopulation(int argc, char** argv) {
   }
 
   const std::vector<double> days = OutputDays(f.days);
-  std::vector<ReplicateCounts> results;
+  std::vector<ReplicateCounts> results, partner_results;
   std::string medium_rows;  // replicate,day,pool values (DIR/medium.csv)
-  std::uint64_t events = 0;
-  double cell_time = 0;
+  std::uint64_t events = 0, partner_events = 0;
+  double cell_time = 0, partner_cell_time = 0;
   {
     ProgressBar bar("population", f.replicates * days.size(), !f.quiet);
     std::uint64_t done = 0;
@@ -752,7 +1097,7 @@ int RunPopulation(int argc, char** argv) {
         status = population.status();
         break;
       }
-      ReplicateCounts counts;
+      ReplicateCounts counts, partner_counts;
       std::size_t next_snapshot = 0;
       for (double day : days) {
         const double t_day = day * 24.0 * units_per_hour;
@@ -767,6 +1112,7 @@ int RunPopulation(int argc, char** argv) {
         if (status.ok()) status = (*population)->AdvanceTo(t_day);
         if (!status.ok()) break;
         counts.push_back((*population)->Counts());
+        if (coculture) partner_counts.push_back((*population)->PartnerCounts());
         if (const MediumPool* medium = (*population)->medium(); medium != nullptr) {
           medium_rows += std::to_string(r);
           medium_rows += ',';
@@ -781,7 +1127,10 @@ int RunPopulation(int argc, char** argv) {
       }
       events += (*population)->events();
       cell_time += (*population)->cell_time();
+      partner_events += (*population)->partner_events();
+      partner_cell_time += (*population)->partner_cell_time();
       results.push_back(std::move(counts));
+      if (coculture) partner_results.push_back(std::move(partner_counts));
     }
   }
   if (!status.ok()) {
@@ -794,6 +1143,9 @@ int RunPopulation(int argc, char** argv) {
   }
 
   const std::vector<SummaryRow> rows = Summarise(days, results, osteo, adipo);
+  const std::vector<PartnerSummaryRow> partner_rows =
+      coculture ? SummarisePartners(days, partner_results, oc_fate)
+                : std::vector<PartnerSummaryRow>{};
   const std::vector<BimodalityRow> bimodality = AnalyseSnapshots(snapshots, markers, units_per_day);
   char settings[512];
   std::snprintf(settings, sizeof settings,
@@ -804,16 +1156,24 @@ int RunPopulation(int argc, char** argv) {
   std::string scenarios;
   for (const std::string& s : f.scenarios) scenarios += (scenarios.empty() ? "" : " ") + s;
   if (scenarios.empty()) scenarios = "none";
-  const std::string provenance_text = "grnsim " + std::string(GRN_VERSION) + " population; network " +
-                                      files[0] + " (fnv1a64 " + loaded->hash +
-                                      "); scenarios " + scenarios + "; " + settings;
+  std::string coculture_text;
+  if (coculture) {
+    coculture_text = "; co-culture network " + f.coculture + " (fnv1a64 " + ocp.hash +
+                     "); ocp cells " + std::to_string(f.ocp_cells) + "; ocp method " +
+                     MethodName(options.partner.method);
+  }
+  const std::string provenance_text =
+      "grnsim " + std::string(GRN_VERSION) + " population; network " + files[0] + " (fnv1a64 " +
+      loaded->hash + "); scenarios " + scenarios + "; " + settings + coculture_text;
   const std::string provenance = "# " + provenance_text + "\n";
   const std::string plot_title = std::filesystem::path(files[0]).filename().string() +
                                  (f.scenarios.empty() ? "" : " + " + scenarios) + " (" +
                                  loaded->hash + ")\n" + settings;
   if (replicates_file) {
-    replicates_file->Write(ReplicatesCsv(provenance, rules, days, results));
-    summary_file->Write(SummaryCsv(provenance, rows));
+    replicates_file->Write(ReplicatesCsv(provenance, rules, days, results,
+                                         coculture ? ocp.rules.get() : nullptr,
+                                         coculture ? &partner_results : nullptr));
+    summary_file->Write(SummaryCsv(provenance, rows, partner_rows));
     if (medium_file) {
       std::string header = provenance + "replicate,day";
       for (const MediumPoolSpec& pool : loaded->medium->pools) {
@@ -845,7 +1205,7 @@ int RunPopulation(int argc, char** argv) {
       }
     }
   }
-  PrintTable(f, rows);
+  PrintTable(f, rows, partner_rows);
   if (!bimodality.empty()) PrintBimodality(bimodality);
   std::fflush(stdout);
 
@@ -872,6 +1232,14 @@ int RunPopulation(int argc, char** argv) {
                  wall > 0 ? cell_hours / wall : 0.0, options.threads,
                  options.threads == 1 ? "" : "s", static_cast<double>(PeakRssBytes()) / 1e6,
                  f.seed, f.seed_given ? "" : " (drawn; repeat with --seed)");
+    if (coculture) {
+      const double ocp_hours = partner_cell_time * ocp.rules->hours_per_time_unit;
+      std::fprintf(stderr,
+                   "grnsim: co-culture, %" PRIu64 " precursors: %.3g cell-hours, %" PRIu64
+                   " events; MSC and precursors together %.3g cell-hours/s\n",
+                   f.ocp_cells, ocp_hours, partner_events,
+                   wall > 0 ? (cell_hours + ocp_hours) / wall : 0.0);
+    }
     if (!f.output.empty()) {
       std::fprintf(stderr, "grnsim: wrote %s/replicates.csv%s and %s/summary.csv\n",
                    f.output.c_str(),

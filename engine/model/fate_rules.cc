@@ -199,16 +199,25 @@ void PreparePopulationNetwork(Network* network) {
   for (int i = rules->size() - 1; i >= 0; --i) {
     if (coupled.count(rules->Get(i).variable()) > 0) rules->DeleteSubrange(i, 1);
   }
-  std::set<std::string> taken, live;
+  const std::set<std::string> written = WrittenParameters(*network);
+  MakeParametersLive(network, std::vector<std::string>(written.begin(), written.end()));
+}
+
+void MakeParametersLive(Network* network, const std::vector<std::string>& names) {
+  std::set<std::string> taken, live, parameters;
   for (const auto& ev : network->event()) {
     taken.insert(ev.name());
     for (const auto& a : ev.assign()) live.insert(a.target());
   }
   for (const auto& sp : network->species()) taken.insert(sp.name());
-  for (const auto& p : network->parameter()) taken.insert(p.name());
+  for (const auto& p : network->parameter()) {
+    taken.insert(p.name());
+    parameters.insert(p.name());
+  }
   for (const auto& r : network->reaction()) taken.insert(r.name());
-  for (const std::string& name : WrittenParameters(*network)) {
-    if (live.count(name) > 0) continue;  // an event writes it: already read live
+  for (const std::string& name : names) {
+    // Not a parameter, or an event writes it already (so it is read live).
+    if (parameters.count(name) == 0 || !live.insert(name).second) continue;
     // An event that never fires (at the largest finite time) but assigns the
     // parameter: to Compile that makes it a parameter that changes.
     std::string event_name = "population_writes_" + name;
@@ -292,6 +301,7 @@ StatusOr<PopulationRules> CompilePopulationRules(const Network& net, const Compi
     if (pop.max_neighbours() > 0) rules.max_neighbours = pop.max_neighbours();
     if (pop.lattice_width() > 0) rules.lattice_width = pop.lattice_width();
     if (pop.lattice_height() > 0) rules.lattice_height = pop.lattice_height();
+    rules.divides = !pop.quiescent();
     for (const auto& name : pop.copy_at_division()) {
       rules.copy_at_division[names.SpeciesIndex(name)] = 1;
     }

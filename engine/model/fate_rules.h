@@ -81,6 +81,7 @@ struct PopulationRules {
   std::uint32_t max_neighbours = kDefaultMaxNeighbours;
   std::uint32_t lattice_width = kDefaultLatticeSide;
   std::uint32_t lattice_height = kDefaultLatticeSide;
+  bool divides = true;  // false: PopulationConfig.quiescent, no cell ever divides
 
   // The index of the fate called `name`, or -1.
   int FateIndex(const std::string& name) const;
@@ -103,6 +104,12 @@ std::vector<Diagnostic> ValidatePopulationRules(const grnsim::v1::Network& netwo
 // TODO(lead): a Compile option listing parameters to read live would say
 // this directly.
 void PreparePopulationNetwork(grnsim::v1::Network* network);
+
+// As PreparePopulationNetwork, for parameters the caller will write (e.g.
+// the medium values a co-culture feeds the second cell type): each parameter
+// of `names` that no event assigns gets a never-firing event assigning it,
+// so Compile reads it live. Names that are not parameters are skipped.
+void MakeParametersLive(grnsim::v1::Network* network, const std::vector<std::string>& names);
 
 // REQUIRES: ValidatePopulationRules(network) is empty; `network` was
 // prepared, and `model` compiled from it. Fails if a population setting

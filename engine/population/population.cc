@@ -17,6 +17,24 @@ namespace {
 // Lineage 0 of a replicate's stream is the population's own (seeding); cells
 // are numbered from 1.
 constexpr std::uint64_t kPopulationStream = 0;
+// The partner cells' root stream: an index no primary lineage reaches, so the
+// primary cells' streams do not depend on whether there are partners.
+constexpr std::uint64_t kPartnerStream = ~std::uint64_t{0};
+
+// Samples n distinct sites of `num_sites` uniformly (a partial Fisher–Yates
+// shuffle), in draw order.
+std::vector<std::uint32_t> DrawSites(std::uint64_t n, std::uint32_t num_sites, Rng& rng) {
+  std::vector<std::uint32_t> all(num_sites), sites(n);
+  std::iota(all.begin(), all.end(), 0u);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::uint64_t left = all.size() - i;
+    const auto pick = i + static_cast<std::uint64_t>(
+                              (static_cast<unsigned __int128>(rng.NextU64()) * left) >> 64);
+    std::swap(all[i], all[pick]);
+    sites[i] = all[i];
+  }
+  return sites;
+}
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -30,7 +48,8 @@ Population::Population(std::shared_ptr<const CompiledModel> model,
       options_(options),
       lattice_(rules_->lattice_width, rules_->lattice_height),
       replicate_rng_(Rng(options.seed).Split(options.replicate)),
-      pool_(std::max(1u, options.threads)) {}
+      pool_(std::max(1u, options.threads)),
+      partner_rng_(replicate_rng_.Split(kPartnerStream)) {}
 
 StatusOr<std::unique_ptr<Population>> Population::Create(
     std::shared_ptr<const CompiledModel> model, std::shared_ptr<const PopulationRules> rules,
@@ -44,7 +63,9 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
   }
   const std::uint64_t sites =
       static_cast<std::uint64_t>(rules->lattice_width) * rules->lattice_height;
-  if (options.initial_cells < 1 || options.initial_cells > sites) {
+  const PartnerOptions& partner = options.partner;
+  const bool partners = partner.model != nullptr;
+  if (options.initial_cells > sites || (options.initial_cells < 1 && !partners)) {
     return InvalidArgumentError("the population needs 1 to " + std::to_string(sites) +
                                 " cells (the lattice has " + std::to_string(sites) +
                                 " sites, one cell each); got " +
@@ -68,6 +89,44 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
       }
     }
   }
+  if (partners) {
+    if (partner.rules == nullptr ||
+        partner.rules->copy_at_division.size() != partner.model->num_species()) {
+      return InternalError("co-culture: the partner rules do not match the partner model");
+    }
+    if (partner.method == MethodKind::kOde) {
+      return InvalidArgumentError("co-culture: the partner cells need a stochastic method");
+    }
+    if (partner.initial_cells < 1 || partner.initial_cells > sites) {
+      return InvalidArgumentError("co-culture: 1 to " + std::to_string(sites) +
+                                  " partner cells (one per site of their layer); got " +
+                                  std::to_string(partner.initial_cells));
+    }
+    if (partner.rules->divides) {
+      return InvalidArgumentError(
+          "co-culture: the partner cells must not divide (population { quiescent: true })");
+    }
+    if (!partner.rules->couplings.empty()) {
+      return InvalidArgumentError("co-culture: the partner network may not declare couplings");
+    }
+    const std::size_t partner_parameters = partner.model->parameter_names().size();
+    for (const PartnerPoolFeed& feed : partner.pool_feeds) {
+      if (feed.parameter >= partner_parameters) {
+        return InternalError("co-culture: a pool feed's parameter is out of range");
+      }
+      for (std::uint32_t pool : feed.pools) {
+        if (options.medium == nullptr || pool >= options.medium->pools.size()) {
+          return InvalidArgumentError(
+              "co-culture: the partner cells read medium pools the network does not have");
+        }
+      }
+    }
+    for (const PartnerContactFeed& feed : partner.contact_feeds) {
+      if (feed.parameter >= partner_parameters) {
+        return InternalError("co-culture: a contact feed's parameter is out of range");
+      }
+    }
+  }
   std::unique_ptr<Population> population(new Population(model, rules, options));
   MethodOptions method_options = options.method_options;
   method_options.cancel = options.cancel;
@@ -77,6 +136,16 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
     population->steppers_.push_back(std::move(stepper));
     population->drivers_.emplace_back(*model, /*whole_counts=*/true);
   }
+  if (partners) {
+    MethodOptions partner_method_options = partner.method_options;
+    partner_method_options.cancel = options.cancel;
+    for (unsigned w = 0; w < population->pool_.size(); ++w) {
+      GRN_ASSIGN_OR_RETURN(std::unique_ptr<Stepper> stepper,
+                           MakeStepper(partner.method, partner.model, partner_method_options));
+      population->partner_steppers_.push_back(std::move(stepper));
+      population->partner_drivers_.emplace_back(*partner.model, /*whole_counts=*/true);
+    }
+  }
   GRN_RETURN_IF_ERROR(population->Seed());
   return population;
 }
@@ -85,18 +154,7 @@ Status Population::Seed() {
   const std::uint64_t n = options_.initial_cells;
   Rng seeding = replicate_rng_.Split(kPopulationStream);
   std::vector<std::uint32_t> sites(n, kNoSite);
-  if (options_.mode == SpatialMode::kLattice) {
-    // A partial Fisher–Yates shuffle: n distinct sites, uniformly.
-    std::vector<std::uint32_t> all(lattice_.num_sites());
-    std::iota(all.begin(), all.end(), 0u);
-    for (std::uint64_t i = 0; i < n; ++i) {
-      const std::uint64_t left = all.size() - i;
-      const auto pick = i + static_cast<std::uint64_t>(
-                                (static_cast<unsigned __int128>(seeding.NextU64()) * left) >> 64);
-      std::swap(all[i], all[pick]);
-      sites[i] = all[i];
-    }
-  }
+  if (options_.mode == SpatialMode::kLattice) sites = DrawSites(n, lattice_.num_sites(), seeding);
   cells_.resize(n);
   for (std::uint64_t i = 0; i < n; ++i) {
     Cell& cell = cells_[i];
@@ -121,12 +179,127 @@ Status Population::Seed() {
   RebuildSiteMap();
   UpdateCouplings();
   if (options_.medium != nullptr && !options_.medium->pools.empty()) {
-    GRN_ASSIGN_OR_RETURN(medium_, MediumPool::Create(options_.medium, static_cast<double>(n),
-                                                     options_.medium_options));
+    // The well's volume follows the primary cells, so partners change no
+    // primary concentration; partners alone get the volume of their number.
+    const std::uint64_t well_cells = n > 0 ? n : options_.partner.initial_cells;
+    GRN_ASSIGN_OR_RETURN(medium_,
+                         MediumPool::Create(options_.medium, static_cast<double>(well_cells),
+                                            options_.medium_options));
     FeedCellsAndSumRates();
   }
-  for (Cell& cell : cells_) CheckFates(cell);
+  for (Cell& cell : cells_) CheckFates(cell, *rules_);
+  if (options_.partner.model != nullptr) GRN_RETURN_IF_ERROR(SeedPartners());
   return Status::OK();
+}
+
+Status Population::SeedPartners() {
+  const PartnerOptions& partner = options_.partner;
+  const std::uint64_t n = partner.initial_cells;
+  Rng seeding = partner_rng_.Split(0);
+  std::vector<std::uint32_t> sites(n, kNoSite);
+  if (options_.mode == SpatialMode::kLattice) sites = DrawSites(n, lattice_.num_sites(), seeding);
+  partner_cells_.resize(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    Cell& cell = partner_cells_[i];
+    cell.lineage = i + 1;
+    cell.rng = partner_rng_.Split(cell.lineage);
+    cell.site = sites[i];
+    cell.senescent = cell.rng.Uniform01() < partner.rules->senescent_fraction;
+    cell.holding_since.assign(partner.rules->fates.size(), kNaN);
+  }
+  partner_status_.assign(n, Status::OK());
+  pool_.ParallelFor(n, [this](unsigned w, std::size_t i) {
+    Cell& cell = partner_cells_[i];
+    partner_status_[i] = partner_drivers_[w].Start(cell.state, *partner_steppers_[w], cell.rng);
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!partner_status_[i].ok()) {
+      return Status(partner_status_[i].code(), "co-culture cell " +
+                                                   std::to_string(partner_cells_[i].lineage) +
+                                                   ": " + partner_status_[i].message());
+    }
+  }
+  FeedPartners();
+  for (Cell& cell : partner_cells_) CheckFates(cell, *partner.rules);
+  return Status::OK();
+}
+
+void Population::FeedPartners() {
+  const PartnerOptions& partner = options_.partner;
+  for (const PartnerPoolFeed& feed : partner.pool_feeds) {
+    double value = 0.0;
+    for (std::uint32_t pool : feed.pools) value += medium_->values()[pool];
+    for (Cell& cell : partner_cells_) cell.state.p[feed.parameter] = value;
+  }
+  for (const PartnerContactFeed& feed : partner.contact_feeds) {
+    contact_source_.resize(cells_.size());
+    double total = 0.0;
+    for (std::size_t i = 0; i < cells_.size(); ++i) {
+      const State& s = cells_[i].state;
+      contact_source_[i] = EvaluateExpression(feed.source, s.x.data(), s.p.data(), s.t);
+      total += contact_source_[i];
+    }
+    if (options_.mode == SpatialMode::kMixed) {
+      // Six sites around a partner at a random position hold, in expectation,
+      // 6/sites of every primary cell.
+      const double value =
+          feed.scale * HexLattice::kNeighbours * total / static_cast<double>(lattice_.num_sites());
+      for (Cell& cell : partner_cells_) cell.state.p[feed.parameter] = value;
+      continue;
+    }
+    for (Cell& cell : partner_cells_) {
+      double sum = 0.0;
+      for (std::uint32_t site : lattice_.Neighbours(cell.site)) {
+        if (const std::uint32_t other = site_cell_[site]; other != kNoSite) {
+          sum += contact_source_[other];
+        }
+      }
+      cell.state.p[feed.parameter] = feed.scale * sum;
+    }
+  }
+}
+
+Status Population::AdvancePartners(double t_next) {
+  const std::size_t n = partner_cells_.size();
+  const PopulationRules& rules = *options_.partner.rules;
+  partner_status_.assign(n, Status::OK());
+  pool_.ParallelFor(n, [this, t_next, &rules](unsigned w, std::size_t i) {
+    Cell& cell = partner_cells_[i];
+    Status s = partner_drivers_[w].AdvanceTo(t_next, cell.state, *partner_steppers_[w], cell.rng);
+    if (s.ok()) {
+      const int before = cell.fate;
+      CheckFates(cell, rules);
+      if (cell.fate != before) s = partner_drivers_[w].UpdateRules(cell.state);
+    }
+    partner_status_[i] = std::move(s);
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!partner_status_[i].ok()) {
+      if (partner_status_[i].code() == StatusCode::kCancelled) return partner_status_[i];
+      return Status(partner_status_[i].code(),
+                    "co-culture cell " + std::to_string(partner_cells_[i].lineage) +
+                        " of replicate " + std::to_string(options_.replicate) + ": " +
+                        partner_status_[i].message());
+    }
+  }
+  return Status::OK();
+}
+
+void Population::UpdatePartnerDeaths(double dt) {
+  const PopulationRules& rules = *options_.partner.rules;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < partner_cells_.size(); ++i) {
+    Cell& cell = partner_cells_[i];
+    double death_rate = rules.death_rate;
+    if (cell.fate >= 0) death_rate *= rules.fates[cell.fate].death_rate_factor;
+    if (death_rate > 0 && cell.rng.Uniform01() < -std::expm1(-death_rate * dt)) {
+      ++partner_deaths_;
+      continue;
+    }
+    if (kept != i) partner_cells_[kept] = std::move(cell);
+    ++kept;
+  }
+  partner_cells_.resize(kept);
 }
 
 Status Population::AdvanceTo(double t_end) {
@@ -147,12 +320,19 @@ Status Population::Step(double t_next) {
   const double dt = t_next - time_;
   GRN_RETURN_IF_ERROR(AdvanceCells(t_next));
   cell_time_ += static_cast<double>(cells_.size()) * dt;
+  const bool partners = options_.partner.model != nullptr;
+  if (partners) {
+    GRN_RETURN_IF_ERROR(AdvancePartners(t_next));
+    partner_cell_time_ += static_cast<double>(partner_cells_.size()) * dt;
+  }
   if (medium_) GRN_RETURN_IF_ERROR(AdvanceMedium(t_next));
   time_ = t_next;
   UpdateDeathsAndDivisions(dt);
+  if (partners) UpdatePartnerDeaths(dt);
   RebuildSiteMap();
   UpdateCouplings();
   if (medium_) FeedCellsAndSumRates();
+  if (partners) FeedPartners();
   return Status::OK();
 }
 
@@ -193,7 +373,7 @@ Status Population::AdvanceCells(double t_next) {
     Status s = drivers_[w].AdvanceTo(t_next, cell.state, *steppers_[w], cell.rng);
     if (s.ok()) {
       const int before = cell.fate;
-      CheckFates(cell);
+      CheckFates(cell, *rules_);
       // on_commit may have set a species that a rule reads.
       if (cell.fate != before) s = drivers_[w].UpdateRules(cell.state);
     }
@@ -212,13 +392,13 @@ Status Population::AdvanceCells(double t_next) {
   return Status::OK();
 }
 
-void Population::CheckFates(Cell& cell) const {
+void Population::CheckFates(Cell& cell, const PopulationRules& rules) {
   if (cell.fate >= 0 || cell.senescent) return;
   const double t = cell.state.t;
   int best = -1;
   double best_end = std::numeric_limits<double>::infinity();
-  for (std::size_t f = 0; f < rules_->fates.size(); ++f) {
-    const FateRule& fate = rules_->fates[f];
+  for (std::size_t f = 0; f < rules.fates.size(); ++f) {
+    const FateRule& fate = rules.fates[f];
     double& since = cell.holding_since[f];
     if (EvaluateExpression(fate.condition, cell.state.x.data(), cell.state.p.data(), t) == 0.0) {
       since = kNaN;
@@ -233,7 +413,7 @@ void Population::CheckFates(Cell& cell) const {
     }
   }
   if (best < 0) return;
-  const FateRule& fate = rules_->fates[best];
+  const FateRule& fate = rules.fates[best];
   cell.fate = best;
   cell.committed_at = t;
   cell.divisions_left = fate.max_divisions;
@@ -280,7 +460,9 @@ void Population::UpdateDeathsAndDivisions(double dt) {
       if (cell.site != kNoSite) site_cell_[cell.site] = kNoSite;
       continue;
     }
-    if (cell.senescent || (cell.fate >= 0 && cell.divisions_left == 0)) continue;
+    if (!rules_->divides || cell.senescent || (cell.fate >= 0 && cell.divisions_left == 0)) {
+      continue;
+    }
     double overshoot = 0.0;
     if (!cell.cycle.Advance(dt, CycleRate(cell), rules_->cycle_shape, cell.rng, &overshoot)) {
       continue;
@@ -398,11 +580,26 @@ void Population::UpdateCouplings() {
 }
 
 PopulationCounts Population::Counts() const {
+  PopulationCounts counts = CountCells(cells_, *rules_, time_);
+  counts.divisions = divisions_;
+  counts.deaths = deaths_;
+  return counts;
+}
+
+PopulationCounts Population::PartnerCounts() const {
+  if (options_.partner.model == nullptr) return PopulationCounts{time_, 0, {}, 0, 0, 0, 0};
+  PopulationCounts counts = CountCells(partner_cells_, *options_.partner.rules, time_);
+  counts.deaths = partner_deaths_;
+  return counts;
+}
+
+PopulationCounts Population::CountCells(const std::vector<Cell>& cells,
+                                        const PopulationRules& rules, double time) {
   PopulationCounts counts;
-  counts.time = time_;
-  counts.alive = cells_.size();
-  counts.per_fate.assign(rules_->fates.size(), 0);
-  for (const Cell& cell : cells_) {
+  counts.time = time;
+  counts.alive = cells.size();
+  counts.per_fate.assign(rules.fates.size(), 0);
+  for (const Cell& cell : cells) {
     if (cell.fate >= 0) {
       ++counts.per_fate[cell.fate];
     } else if (cell.senescent) {
@@ -411,14 +608,18 @@ PopulationCounts Population::Counts() const {
       ++counts.uncommitted;
     }
   }
-  counts.divisions = divisions_;
-  counts.deaths = deaths_;
   return counts;
 }
 
 std::uint64_t Population::events() const {
   std::uint64_t events = 0;
   for (const auto& stepper : steppers_) events += stepper->stats().events;
+  return events;
+}
+
+std::uint64_t Population::partner_events() const {
+  std::uint64_t events = 0;
+  for (const auto& stepper : partner_steppers_) events += stepper->stats().events;
   return events;
 }
 

@@ -29,6 +29,13 @@
 // order of steps 2 to 4 is fixed, so results do not depend on the number of
 // threads (tests/population/population_test.cc checks bytes).
 //
+// Co-culture (PopulationOptions::partner): a second, non-dividing cell type
+// with its own network advances beside the primary cells in step 1 (its own
+// steppers and streams), dies in step 2 after the primary cells, and after
+// step 4 reads the medium's pools and the primary cells on adjacent sites
+// into its fed parameters. It never acts on the primary cells, so they give
+// the same bytes with or without partners.
+//
 // Cell categories (they partition the live cells): committed to a fate;
 // senescent (uncommitted; they neither divide nor commit, but run their
 // network and couple); uncommitted.
@@ -42,6 +49,7 @@
 
 #include "engine/base/rng.h"
 #include "engine/base/status.h"
+#include "engine/kinetics/expression.h"
 #include "engine/model/compiled_model.h"
 #include "engine/model/fate_rules.h"
 #include "engine/population/cell_cycle.h"
@@ -59,6 +67,43 @@ enum class SpatialMode {
   kMixed,    // well mixed: no positions; every cell is a neighbour of every other
 };
 
+// A parameter of every partner cell set at each sync point to the sum of
+// some medium pools (pool units).
+struct PartnerPoolFeed {
+  std::uint32_t parameter = 0;       // of the partner model
+  std::vector<std::uint32_t> pools;  // indices into the medium
+};
+
+// A parameter of every partner cell set at each sync point to
+// scale × Σ source(x, p) over the primary cells on the six sites adjacent to
+// the partner's site (well mixed: the expectation for random positions,
+// 6 × Σ over all primary cells / sites). Juxtacrine signalling, §3.4.
+struct PartnerContactFeed {
+  std::uint32_t parameter = 0;  // of the partner model
+  ExpressionProgram source;     // over a primary cell's x and p
+  double scale = 1.0;
+};
+
+// A second cell type in the same well (co-culture, BIOLOGY.md §3.7): its own
+// compiled network, rules and steppers; it shares the lattice geometry and
+// reads the primary network's medium, but it is a separate layer, seeded on
+// top of the primary cells as precursors are seeded onto a stromal layer: a
+// partner cell takes no site from a primary cell, is no neighbour in their
+// contact inhibition or couplings, and secretes nothing into the medium. So
+// adding partner cells leaves every primary cell's draws and results as they
+// were. Partner cells must not divide (rules->divides false) and may not
+// declare couplings. Their streams come from Split(replicate).Split(
+// kPartnerStream): Split(0) of it for seeding, Split(k) for partner cell k.
+struct PartnerOptions {
+  std::shared_ptr<const CompiledModel> model;  // null: no partner cells
+  std::shared_ptr<const PopulationRules> rules;
+  MethodKind method = MethodKind::kDirect;
+  MethodOptions method_options;
+  std::uint64_t initial_cells = 0;
+  std::vector<PartnerPoolFeed> pool_feeds;  // need the primary network's medium
+  std::vector<PartnerContactFeed> contact_feeds;
+};
+
 struct PopulationOptions {
   MethodKind method = MethodKind::kDirect;  // exact or tau (not ode)
   MethodOptions method_options;
@@ -72,6 +117,8 @@ struct PopulationOptions {
   // The network's medium (CompileMedium), or null for none.
   std::shared_ptr<const MediumSpec> medium;
   MediumOptions medium_options;
+  // Co-culture; with partner cells, initial_cells may be 0 (partners alone).
+  PartnerOptions partner;
 };
 
 inline constexpr std::uint32_t kNoSite = 0xffffffffu;
@@ -125,13 +172,29 @@ class Population {
   // Cell-time simulated so far: the sum over intervals of live cells × length.
   double cell_time() const { return cell_time_; }
 
+  // The partner cells (PopulationOptions::partner), like the above; empty
+  // without partners.
+  PopulationCounts PartnerCounts() const;
+  const std::vector<Cell>& partner_cells() const { return partner_cells_; }
+  std::uint64_t partner_events() const;
+  double partner_cell_time() const { return partner_cell_time_; }
+
  private:
   Population(std::shared_ptr<const CompiledModel> model,
              std::shared_ptr<const PopulationRules> rules, const PopulationOptions& options);
   Status Seed();
   Status Step(double t_next);
   Status AdvanceCells(double t_next);
-  void CheckFates(Cell& cell) const;
+  // The partner cells' share of Seed, AdvanceCells and the death step.
+  Status SeedPartners();
+  Status AdvancePartners(double t_next);
+  void UpdatePartnerDeaths(double dt);
+  // Sets the partner cells' fed parameters from the medium and the primary
+  // cells around them. REQUIRES: the site map is current.
+  void FeedPartners();
+  static void CheckFates(Cell& cell, const PopulationRules& rules);
+  static PopulationCounts CountCells(const std::vector<Cell>& cells, const PopulationRules& rules,
+                                     double time);
   void UpdateDeathsAndDivisions(double dt);
   void Divide(std::size_t mother_index, double overshoot);
   void UpdateCouplings();
@@ -165,6 +228,16 @@ class Population {
   // Summed over the live cells at the start of the interval; scratch for the end.
   std::vector<double> medium_secretion_start_, medium_uptake_start_;
   std::vector<double> medium_secretion_, medium_uptake_;
+
+  // Partner cells (co-culture): live cells in partner-lineage order.
+  Rng partner_rng_;
+  std::vector<std::unique_ptr<Stepper>> partner_steppers_;  // one per worker
+  std::vector<CellDriver> partner_drivers_;                 // one per worker
+  std::vector<Status> partner_status_;
+  std::vector<Cell> partner_cells_;
+  double partner_cell_time_ = 0.0;
+  std::uint64_t partner_deaths_ = 0;
+  std::vector<double> contact_source_;  // per primary cell, one contact feed at a time
 };
 
 }  // namespace grn

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -10,6 +11,8 @@
 #include "engine/io/compose_io.h"
 #include "engine/io/network_io.h"
 #include "engine/model/fate_rules.h"
+#include "engine/model/medium_rules.h"
+#include "engine/model/validate.h"
 #include "proto/network.pb.h"
 #include "tests/support/test_networks.h"
 
@@ -375,6 +378,182 @@ TEST(PopulationTest, RefusesMoreCellsThanSitesAndOde) {
   options.initial_cells = 2;
   options.method = MethodKind::kOde;
   EXPECT_FALSE(Population::Create(l.model, l.rules, options).ok());
+}
+
+// Co-culture (PopulationOptions::partner): a quiescent second cell type.
+// `fed` is set from the medium and `contact` from the primary cells around.
+const char* const kPartner = R"pb(
+  name: "partner"
+  time_unit: h
+  species { name: "Y" initial_count: 0 }
+  parameter { name: "fed" value: 0 }
+  parameter { name: "contact" value: 0 }
+  reaction {
+    name: "Y_birth"
+    product { species: "Y" }
+    propensity: "0.5 * (1 + fed)"
+  }
+  reaction {
+    name: "Y_decay"
+    reactant { species: "Y" }
+    propensity: "0.1 * Y"
+  }
+  fate { name: "high" condition: "Y >= 8" dwell: 1 }
+  population { quiescent: true death_rate: "0.01" senescent_fraction: "0" }
+)pb";
+
+Loaded LoadPartner(const std::string& text = kPartner) {
+  grnsim::v1::Network net = test_support::ParseNetwork(text);
+  MakeParametersLive(&net, {"fed", "contact"});
+  return Load(net);
+}
+
+std::uint32_t ParameterIndex(const CompiledModel& model, const std::string& name) {
+  const auto& names = model.parameter_names();
+  return static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+// Like Fingerprint, for the partner cells.
+std::string PartnerFingerprint(const Population& p) {
+  std::string out;
+  for (const Cell& c : p.partner_cells()) {
+    out.append(reinterpret_cast<const char*>(&c.lineage), sizeof c.lineage);
+    out.append(reinterpret_cast<const char*>(&c.site), sizeof c.site);
+    out.append(reinterpret_cast<const char*>(&c.fate), sizeof c.fate);
+    out.append(reinterpret_cast<const char*>(c.state.x.data()), c.state.x.size() * sizeof(double));
+    out.append(reinterpret_cast<const char*>(c.state.p.data()), c.state.p.size() * sizeof(double));
+  }
+  return out;
+}
+
+TEST(PopulationTest, PartnersLeaveThePrimaryCellsAloneAndReadTheirContacts) {
+  const Loaded toggle = LoadToggle();
+  const Loaded partner = LoadPartner();
+  ASSERT_TRUE(toggle.model && partner.model);
+  auto toggle_file =
+      ReadNetworkFile(std::string(GRN_SOURCE_DIR) + "/tests/testdata/population/toggle.textproto");
+  ASSERT_TRUE(toggle_file.ok());
+  StatusOr<ExpressionProgram> a = ModelNames(toggle_file->network).CompileText("A");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const std::uint32_t species_a = 3;  // toggle.textproto: GA_off, GA_on, mA, A
+  ASSERT_EQ(toggle.model->species_names()[species_a], "A");
+  const std::uint32_t contact = ParameterIndex(*partner.model, "contact");
+  constexpr double kScale = 0.5;
+  for (SpatialMode mode : {SpatialMode::kLattice, SpatialMode::kMixed}) {
+    PopulationOptions options;
+    options.initial_cells = 50;
+    options.seed = 42;
+    options.replicate = 1;
+    options.mode = mode;
+    auto alone = Make(toggle, options);
+    ASSERT_TRUE(alone && alone->AdvanceTo(48.0).ok());
+    options.partner.model = partner.model;
+    options.partner.rules = partner.rules;
+    options.partner.initial_cells = 40;
+    options.partner.contact_feeds.push_back({contact, *a, kScale});
+    std::string partner_bytes;
+    for (unsigned threads : {1u, 2u}) {
+      options.threads = threads;
+      auto both = Make(toggle, options);
+      ASSERT_TRUE(both && both->AdvanceTo(48.0).ok());
+      EXPECT_TRUE(Fingerprint(*both) == Fingerprint(*alone))
+          << "partners changed the primary cells (" << threads << " threads)";
+      const PopulationCounts counts = both->PartnerCounts();
+      EXPECT_EQ(counts.alive + counts.deaths, 40u) << "partners neither divide nor vanish";
+      EXPECT_EQ(counts.divisions, 0u);
+      EXPECT_GT(counts.per_fate[0], 0u) << "partners run their network and commit";
+      if (threads == 1) {
+        partner_bytes = PartnerFingerprint(*both);
+      } else {
+        EXPECT_TRUE(PartnerFingerprint(*both) == partner_bytes) << "2 threads differ from 1";
+      }
+      // The contact feed against a direct count of the primary cells' A.
+      const auto& cells = both->cells();
+      const HexLattice& lattice = both->lattice();
+      double total = 0;
+      for (const Cell& c : cells) total += c.state.x[species_a];
+      ASSERT_GT(total, 0);
+      for (const Cell& o : both->partner_cells()) {
+        double expected = kScale * 6 * total / lattice.num_sites();
+        if (mode == SpatialMode::kLattice) {
+          double sum = 0;
+          for (std::uint32_t site : lattice.Neighbours(o.site)) {
+            for (const Cell& c : cells) sum += c.site == site ? c.state.x[species_a] : 0.0;
+          }
+          expected = kScale * sum;
+        }
+        EXPECT_NEAR(o.state.p[contact], expected, 1e-9 * (1 + expected));
+      }
+    }
+  }
+}
+
+TEST(PopulationTest, PartnersReadSummedPoolsAndMayRunAlone) {
+  // Two fixed pools (no secretion, reactions or clearance): fed = P + Q = 12.
+  // The primary cells neither divide (quiescent) nor die.
+  grnsim::v1::Network primary = test_support::ParseNetwork(R"pb(
+    name: "well"
+    time_unit: h
+    species { name: "X" initial_count: 1 }
+    reaction {
+      name: "X_decay"
+      reactant { species: "X" }
+      propensity: "0.1 * X"
+    }
+    medium {
+      pool { name: "P" unit: pM fresh: "5" }
+      pool { name: "Q" unit: pM fresh: "7" }
+    }
+    population { quiescent: true death_rate: "0" }
+  )pb");
+  ASSERT_TRUE(ValidateMedium(primary).empty());
+  PrepareMediumNetwork(&primary);
+  const Loaded well = Load(primary);
+  ASSERT_TRUE(well.model);
+  StatusOr<MediumSpec> medium = CompileMedium(primary, *well.model);
+  ASSERT_TRUE(medium.ok()) << medium.status().message();
+  const Loaded partner = LoadPartner();
+  const std::uint32_t fed = ParameterIndex(*partner.model, "fed");
+  PopulationOptions options;
+  options.seed = 5;
+  options.medium = std::make_shared<const MediumSpec>(std::move(*medium));
+  options.partner.model = partner.model;
+  options.partner.rules = partner.rules;
+  options.partner.initial_cells = 20;
+  options.partner.pool_feeds.push_back({fed, {0, 1}});
+  for (std::uint64_t primary_cells : {0u, 10u}) {
+    options.initial_cells = primary_cells;
+    auto p = Make(well, options);
+    ASSERT_TRUE(p);
+    for (const Cell& o : p->partner_cells()) EXPECT_EQ(o.state.p[fed], 12.0);
+    ASSERT_TRUE(p->AdvanceTo(5.0).ok());
+    EXPECT_EQ(p->cells().size(), primary_cells);
+    ASSERT_FALSE(p->partner_cells().empty());
+    for (const Cell& o : p->partner_cells()) EXPECT_NEAR(o.state.p[fed], 12.0, 1e-6);
+    EXPECT_GT(p->partner_events(), 0u);
+  }
+  // A pool the medium does not have.
+  options.partner.pool_feeds = {{fed, {2}}};
+  EXPECT_FALSE(Population::Create(well.model, well.rules, options).ok());
+}
+
+TEST(PopulationTest, RefusesDividingPartnersAndAnEmptyWell) {
+  const Loaded toggle = LoadToggle();
+  PopulationOptions options;
+  options.initial_cells = 0;
+  EXPECT_FALSE(Population::Create(toggle.model, toggle.rules, options).ok()) << "no cells at all";
+  options.partner.model = toggle.model;  // divides
+  options.partner.rules = toggle.rules;
+  options.partner.initial_cells = 5;
+  const auto dividing = Population::Create(toggle.model, toggle.rules, options);
+  ASSERT_FALSE(dividing.ok());
+  EXPECT_NE(dividing.status().message().find("must not divide"), std::string::npos);
+  const Loaded partner = LoadPartner();
+  options.partner.model = partner.model;
+  options.partner.rules = partner.rules;
+  EXPECT_TRUE(Population::Create(toggle.model, toggle.rules, options).ok());
+  options.partner.initial_cells = 0;
+  EXPECT_FALSE(Population::Create(toggle.model, toggle.rules, options).ok());
 }
 
 }  // namespace
