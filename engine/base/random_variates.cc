@@ -202,6 +202,14 @@ double PoissonVariate(double mean, Rng& rng) {
   return mean < 10.0 ? PoissonInversion(mean, rng) : PoissonPtrs(mean, rng);
 }
 
+double NormalVariate(Rng& rng) {
+  for (;;) {
+    const double u = 2.0 * rng.Uniform01() - 1.0, v = 2.0 * rng.Uniform01() - 1.0;
+    const double s = u * u + v * v;
+    if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+  }
+}
+
 double BinomialVariate(double n, double p, Rng& rng) {
   GRN_DCHECK(n >= 0.0 && p >= 0.0 && p <= 1.0);
   if (n <= 0.0 || p <= 0.0) return 0.0;

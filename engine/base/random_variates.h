@@ -36,6 +36,10 @@ double PoissonVariate(double mean, Rng& rng);
 // A Binomial(n, p) variate. REQUIRES: n a whole number in [0, 2^53), 0 <= p <= 1.
 double BinomialVariate(double n, double p, Rng& rng);
 
+// A standard normal variate (Marsaglia's polar method; the pair's second
+// value is discarded, so each call consumes whole draws of its own).
+double NormalVariate(Rng& rng);
+
 // ln(k!) for a whole k >= 0: a table for k < 256, Stirling's series beyond
 // (absolute error below 1e-15 there). Exposed for the tests.
 double LogFactorial(double k);

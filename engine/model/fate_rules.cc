@@ -25,6 +25,7 @@ std::string Num(double v) {
 std::set<std::string> WrittenParameters(const Network& net) {
   std::set<std::string> names;
   for (const auto& c : net.coupling()) names.insert(c.parameter());
+  for (const auto& h : net.population().heterogeneity()) names.insert(h.parameter());
   for (const auto& fate : net.fate()) {
     for (const auto& s : fate.on_commit()) names.insert(s.name());
   }
@@ -188,6 +189,29 @@ std::vector<Diagnostic> ValidatePopulationRules(const Network& net) {
             "population copy_at_division: '" + pop.copy_at_division(i) + "' is not a species");
       }
     }
+    // A heterogeneous parameter must keep the value drawn for the cell: the
+    // layer's per-sync writes (couplings, medium feeds) would replace it.
+    std::set<std::string> overwritten, seen;
+    for (const auto& c : net.coupling()) overwritten.insert(c.parameter());
+    for (const auto& pool : net.medium().pool()) {
+      for (const auto& fed : pool.feeds()) overwritten.insert(fed);
+    }
+    for (int i = 0; i < pop.heterogeneity_size(); ++i) {
+      const auto& h = pop.heterogeneity(i);
+      const FieldPath at = {{"population", -1}, {"heterogeneity", i}};
+      const std::string who = "population heterogeneity of '" + h.parameter() + "'";
+      if (!names.IsParameter(h.parameter())) {
+        add(at, who + ": not a parameter of the network");
+      } else if (overwritten.count(h.parameter()) > 0) {
+        add(at, who + ": the parameter is coupled or fed by the medium, so the population "
+                      "layer overwrites it at every synchronisation point");
+      } else if (!seen.insert(h.parameter()).second) {
+        add(at, who + ": given twice");
+      }
+      if (!(h.cv() > 0.0 && h.cv() <= 10.0)) {
+        add(at, who + ": cv " + Num(h.cv()) + " must be in (0, 10]");
+      }
+    }
   }
   return out;
 }
@@ -302,6 +326,10 @@ StatusOr<PopulationRules> CompilePopulationRules(const Network& net, const Compi
     if (pop.lattice_width() > 0) rules.lattice_width = pop.lattice_width();
     if (pop.lattice_height() > 0) rules.lattice_height = pop.lattice_height();
     rules.divides = !pop.quiescent();
+    for (const auto& h : pop.heterogeneity()) {
+      rules.heterogeneity.push_back({h.parameter(), names.ParameterIndex(h.parameter()),
+                                     std::sqrt(std::log1p(h.cv() * h.cv()))});
+    }
     for (const auto& name : pop.copy_at_division()) {
       rules.copy_at_division[names.SpeciesIndex(name)] = 1;
     }

@@ -65,6 +65,13 @@ struct CouplingRule {
   bool over_sites = false;      // mean over the six sites (empty = 0), else over contacts
 };
 
+// PopulationConfig.heterogeneity: a lognormal factor exp(σZ − σ²/2).
+struct HeterogeneityRule {
+  std::string parameter_name;
+  std::uint32_t parameter = 0;
+  double sigma = 0.0;  // sqrt(ln(1 + cv²))
+};
+
 struct PopulationRules {
   std::vector<FateRule> fates;
   std::vector<CouplingRule> couplings;
@@ -82,6 +89,7 @@ struct PopulationRules {
   std::uint32_t lattice_width = kDefaultLatticeSide;
   std::uint32_t lattice_height = kDefaultLatticeSide;
   bool divides = true;  // false: PopulationConfig.quiescent, no cell ever divides
+  std::vector<HeterogeneityRule> heterogeneity;
 
   // The index of the fate called `name`, or -1.
   int FateIndex(const std::string& name) const;
@@ -95,8 +103,8 @@ double HoursPerTimeUnit(const std::string& time_unit);
 // bad expressions, dwell < 0, duplicate fates, out-of-range settings.
 std::vector<Diagnostic> ValidatePopulationRules(const grnsim::v1::Network& network);
 
-// The population layer writes parameters (coupling targets and on_commit
-// settings) during a run. Compile folds a parameter no event changes into a
+// The population layer writes parameters (coupling targets, on_commit
+// settings and heterogeneous parameters) during a run. Compile folds a parameter no event changes into a
 // constant, so each of these gets an event that assigns it and never fires
 // (at_time = DBL_MAX), which makes every law read its current value. An
 // assignment rule defining a coupled parameter is removed: the coupling

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "engine/base/random_variates.h"
 #include "engine/base/status_macros.h"
 #include "engine/population/partition.h"
 #include "engine/sim/make_stepper.h"
@@ -37,6 +38,22 @@ std::vector<std::uint32_t> DrawSites(std::uint64_t n, std::uint32_t num_sites, R
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// A seeded cell's extrinsic-noise draws come from this sub-stream of its own
+// stream, so heterogeneity changes none of the cell's other draws.
+constexpr std::uint64_t kExtrinsicStream = 1;
+
+// PopulationConfig.heterogeneity: multiplies each listed parameter of a
+// freshly started cell by exp(σZ − σ²/2) (mean 1), then refreshes the
+// rule-defined species that may read it.
+Status DrawExtrinsicParameters(Cell& cell, const PopulationRules& rules, CellDriver& driver) {
+  if (rules.heterogeneity.empty()) return Status::OK();
+  Rng extrinsic = cell.rng.Split(kExtrinsicStream);
+  for (const HeterogeneityRule& h : rules.heterogeneity) {
+    cell.state.p[h.parameter] *= std::exp(h.sigma * NormalVariate(extrinsic) - 0.5 * h.sigma * h.sigma);
+  }
+  return driver.UpdateRules(cell.state);
+}
 
 }  // namespace
 
@@ -169,6 +186,7 @@ Status Population::Seed() {
   pool_.ParallelFor(n, [this](unsigned w, std::size_t i) {
     Cell& cell = cells_[i];
     cell_status_[i] = drivers_[w].Start(cell.state, *steppers_[w], cell.rng);
+    if (cell_status_[i].ok()) cell_status_[i] = DrawExtrinsicParameters(cell, *rules_, drivers_[w]);
   });
   for (std::size_t i = 0; i < n; ++i) {
     if (!cell_status_[i].ok()) {
@@ -211,6 +229,9 @@ Status Population::SeedPartners() {
   pool_.ParallelFor(n, [this](unsigned w, std::size_t i) {
     Cell& cell = partner_cells_[i];
     partner_status_[i] = partner_drivers_[w].Start(cell.state, *partner_steppers_[w], cell.rng);
+    if (partner_status_[i].ok()) {
+      partner_status_[i] = DrawExtrinsicParameters(cell, *options_.partner.rules, partner_drivers_[w]);
+    }
   });
   for (std::size_t i = 0; i < n; ++i) {
     if (!partner_status_[i].ok()) {
