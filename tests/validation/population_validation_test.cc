@@ -1,0 +1,269 @@
+// tests/validation/population_validation_test.cc
+//
+// Population-level validation of the MSC network (networks/msc_population
+// .textproto) against BIOLOGY.md §4: the fate readouts (log2 R, f_OB, f_AD at
+// the last day) of V2, V4, V5, V6, V9, V10, V11, V12, V14, V15, V20, V25, V26,
+// V27 and V30, each scenario against its matched baseline with common random
+// numbers, through the product path `grnsim population ... --method hybrid`
+// (tests/validation/population_support.h). Every arm is the baseline "B"
+// overlay (scenarios/baseline_mixed.textproto) plus the scenario files named,
+// in order; all arms use one seed, so each baseline is computed once and
+// shared (cached by command line and inputs).
+//
+// Sizes: CI 60 cells × 7 days × 4 replicates, direction only (the point
+// estimate must have the expected sign); full (GRN_FULL=1) 200 cells × 14 days
+// × 10 replicates with the §3.9 rule (CI excludes 0 and the minimum is met);
+// smoke 10 cells × 1 day × 2 replicates, verdicts printed only.
+//
+// The module parameters are not calibrated (C2–C4 do not hold; networks/
+// README.md, "Population calibration"): a check the model does not reproduce
+// is kept, measured and marked kReportOnly with its numbers, never weakened.
+// Numbers in the comments: effect [95% CI] at CI size, and at "14 d" = the
+// same command with 60 cells x 14 days x 8 replicates, seed 20261126 (run by
+// hand; full size, 200 cells x 14 d x 10, was not run: about 2-4 min per arm
+// at 100 cells x 3 replicates, so hours for the 18 arms). A check is
+// asserted only where the 14 d CI excludes 0 in the expected direction.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tests/validation/population_support.h"
+
+namespace grn::validation {
+namespace {
+
+constexpr std::uint64_t kSeed = 20261126;
+
+const PopulationRun& Arm(const std::vector<std::string>& scenarios) {
+  return RunPopulationArm(scenarios, kSeed);
+}
+const PopulationRun& Baseline() { return Arm({}); }
+
+using Metric = std::vector<double> (PopulationRun::*)() const;
+constexpr Metric kLog2Ratio = &PopulationRun::Log2Ratio;
+constexpr Metric kOsteoFraction = &PopulationRun::OsteoFraction;
+constexpr Metric kAdipoFraction = &PopulationRun::AdipoFraction;
+
+// One directional check of `metric`, scenario against baseline.
+bool Expect(const CheckSpec& spec, const PopulationRun& baseline, const PopulationRun& scenario,
+            Metric metric, Assertion assertion = Assertion::kAssert,
+            EffectKind kind = EffectKind::kDifference) {
+  return CheckPopulation(spec, PopulationEffect(baseline, scenario, metric, kind),
+                         (baseline.*metric)(), (scenario.*metric)(), assertion);
+}
+
+// V2: Mettl3 knockout: log2 R(day end) down >= 0.5, f_AD up.
+// Measured (seed 20261126): CI size log2 R -1.17 [-2.16, +0.04], f_AD +0.005
+// [-0.004, +0.013]; 60 cells x 14 d x 8 replicates -2.13 [-2.31, -1.89] and
+// +0.073 [+0.060, +0.088] (adipo cells are rare by day 7, hence the wide CI).
+TEST(PopulationValidation, V2_Mettl3Knockout) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& ko = Arm({"mettl3_knockout.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V2", "log2 R at the last day", "down >= 0.5", -1, 0.5, "difference"}, b, ko, kLog2Ratio);
+  Expect({"V2", "f_AD at the last day", "up", +1, 0.0, "difference"}, b, ko, kAdipoFraction);
+}
+
+// V4 (fate row): estrogen loss: log2 R down (CI size -1.98; 14 d -2.64
+// [-2.74, -2.53]).
+TEST(PopulationValidation, V4_E2LossLowersRatio) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& e2 = Arm({"e2_loss.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V4", "log2 R at the last day", "down", -1, 0.0, "difference"}, b, e2, kLog2Ratio);
+}
+
+// V5: Mettl3 overexpression with E2 loss against E2 loss alone: log2 R up,
+// recovering >= 30% of the gap between B (sham) and E2 loss (OVX).
+// Measured: CI size +0.44 [-0.71, +1.59] (22% of the gap); 60 cells x 14 d x
+// 8 replicates +1.20 [+1.05, +1.36], 45% [39%, 53%] of the gap.
+TEST(PopulationValidation, V5_Mettl3OverexpressionInE2Loss) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& e2 = Arm({"e2_loss.textproto"});
+  const PopulationRun& oe = Arm({"mettl3_overexpression_e2_loss.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V5", "log2 R vs E2 loss", "up", +1, 0.0, "difference"}, e2, oe, kLog2Ratio);
+  const std::vector<double> sham = b.Log2Ratio(), ovx = e2.Log2Ratio(), rescued = oe.Log2Ratio();
+  // The three arms share replicate seeds: resample replicate indices jointly.
+  const Estimate recovered = Bootstrap(sham.size(), [&](std::span<const std::size_t> idx) {
+    return (MeanOf(rescued, idx) - MeanOf(ovx, idx)) / (MeanOf(sham, idx) - MeanOf(ovx, idx));
+  });
+  CheckPopulation({"V5", "share of the B - E2 loss gap of log2 R recovered", ">= 30%", +1, 0.3,
+                   "relative"},
+                  recovered, ovx, rescued);
+}
+
+// V6 (fate row): Wnt1 knockout and heterozygote: log2 R down; the
+// heterozygote's effect smaller than the knockout's (monotone in the dose).
+// The knockout's effect is small: CI size -0.66 [-1.09, -0.07], 60 cells x
+// 14 d x 8 replicates -0.19 [-0.36, -0.06]. The heterozygote's is not
+// resolved (reported, not asserted): CI size -0.01 [-0.35, +0.26], 14 d
+// +0.16 [-0.03, +0.33], the wrong sign. het - KO: +0.65 (CI size), +0.35
+// [+0.07, +0.60] (14 d).
+TEST(PopulationValidation, V6_Wnt1KnockoutAndHeterozygote) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& ko = Arm({"wnt1_knockout.textproto"});
+  const PopulationRun& het = Arm({"wnt1_heterozygote.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V6", "log2 R, KO", "down", -1, 0.0, "difference"}, b, ko, kLog2Ratio);
+  Expect({"V6", "log2 R, het", "down", -1, 0.0, "difference"}, b, het, kLog2Ratio,
+         Assertion::kReportOnly);
+  // het − KO > 0: the heterozygote stays above the knockout.
+  Expect({"V6", "log2 R, het - KO", "up (monotone dose)", +1, 0.0, "difference"}, ko, het,
+         kLog2Ratio);
+}
+
+// V9: aged donor: log2 R down >= 1 (2-fold). CI size -7.08 [-7.90, -6.22];
+// 14 d -6.59 [-6.92, -6.27].
+TEST(PopulationValidation, V9_AgedDonor) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& aged = Arm({"aged_donor.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V9", "log2 R at the last day", "down >= 1", -1, 1.0, "difference"}, b, aged, kLog2Ratio);
+}
+
+// V10: miR-29a exosomes (EXO29_DOSE = 100) in the young baseline: f_OB and
+// log2 R up. V11: the same dose in aged MSCs: log2 R up against aged
+// untreated (partial rescue), still below the young baseline.
+// Not reproduced, so reported, not asserted (seed 20261126):
+//  * V10 f_OB: CI size -0.024 [-0.044, +0.006]; 60 cells x 14 d x 8
+//    replicates -0.007 [-0.028, +0.019]: no osteo gain.
+//  * V10 log2 R: CI size -0.10 [-0.41, +0.21]; 14 d +0.36 [+0.10, +0.62],
+//    through fewer adipocytes (f_AD -0.012 [-0.020, -0.004]), not more
+//    osteoblasts: holds by day 14, not by day 7.
+//  * V11 rescue: CI size +0.89 [+0.02, +1.81]; 14 d +0.15 [-0.22, +0.52]:
+//    not resolved. "Still below B" holds (CI size -6.19, 14 d -6.44).
+// The §4 V10 dose series (0-200, Spearman rho) and the aged-background
+// +15% at dose 200 need doses the scenario file does not have.
+TEST(PopulationValidation, V10_V11_Mir29aExosomes) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& dosed = Arm({"mir29a_exosome_dose.textproto"});
+  const PopulationRun& aged = Arm({"aged_donor.textproto"});
+  const PopulationRun& aged_dosed = Arm({"aged_donor.textproto", "mir29a_exosome_dose.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V10", "f_OB, dose 100", "up", +1, 0.0, "difference"}, b, dosed, kOsteoFraction,
+         Assertion::kReportOnly);
+  Expect({"V10", "log2 R, dose 100", "up", +1, 0.0, "difference"}, b, dosed, kLog2Ratio,
+         Assertion::kReportOnly);
+  Expect({"V11", "log2 R, aged + dose 100 vs aged", "up (partial rescue)", +1, 0.0, "difference"},
+         aged, aged_dosed, kLog2Ratio, Assertion::kReportOnly);
+  Expect({"V11", "log2 R, aged + dose 100 vs young B", "down (still below B)", -1, 0.0,
+          "difference"},
+         b, aged_dosed, kLog2Ratio);
+}
+
+// V12: miR-214 inhibition: f_OB up. V15: overexpression: f_OB down.
+// V12 is not resolved, so reported, not asserted: CI size +0.001 [-0.028,
+// +0.030], 60 cells x 14 d x 8 replicates +0.027 [-0.001, +0.052] (the right
+// sign at both sizes, the CI not clear of 0; the single-cell ATF4 and OSX
+// rises of V12 are asserted in msc_validation_test.cc).
+// V15: CI size -0.138 [-0.171, -0.107]; 14 d -0.312 [-0.333, -0.294].
+TEST(PopulationValidation, V12_V15_Mir214) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& inhibited = Arm({"mir214_inhibition.textproto"});
+  const PopulationRun& overexpressed = Arm({"mir214_overexpression.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V12", "f_OB at the last day", "up", +1, 0.0, "difference"}, b, inhibited, kOsteoFraction,
+         Assertion::kReportOnly);
+  Expect({"V15", "f_OB at the last day", "down (opposite of V12)", -1, 0.0, "difference"}, b,
+         overexpressed, kOsteoFraction);
+}
+
+// V14: mechanical loading in the E2-loss background against E2 loss: f_OB up.
+// CI size +0.025 [+0.010, +0.040]; 14 d +0.059 [+0.044, +0.075].
+TEST(PopulationValidation, V14_LoadingInE2Loss) {
+  const PopulationRun& e2 = Arm({"e2_loss.textproto"});
+  const PopulationRun& loaded = Arm({"e2_loss.textproto", "mechanical_loading.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V14", "f_OB vs E2 loss", "up", +1, 0.0, "difference"}, e2, loaded, kOsteoFraction);
+}
+
+// V20: OPG added to the MSC mixed assay: no change of log2 R (|Δ| < 0.2),
+// a specificity check (OPG acts on RANKL, not on MSC fate). CI size 0.000
+// (identical replicates); 14 d +0.034 [-0.007, +0.105].
+TEST(PopulationValidation, V20_OpgAdditionDoesNotMoveRatio) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& opg = Arm({"opg_addition.textproto"});
+  ASSERT_FALSE(HasFailure());
+  const std::vector<double> lb = b.Log2Ratio(), lo = opg.Log2Ratio();
+  CheckWithin({"V20", "log2 R, OPG 100 ng/mL", "no change (|d| < 0.2)", +1, 0.0, "difference"},
+              PairedEffect(lb, lo, EffectKind::kDifference), -0.2, 0.2, Mean(lb), Mean(lo), lb.size());
+}
+
+// V25: intermittent PTH: f_OB up, f_AD down. Not resolved, so reported, not
+// asserted: f_OB CI size +0.017 [-0.008, +0.042], 60 cells x 14 d x 8
+// replicates +0.007 [-0.024, +0.036]; f_AD +0.002 [-0.008, +0.012] and
+// -0.005 [-0.014, +0.004] (why the pulses barely move fate was not
+// investigated; the module parameters are uncalibrated).
+TEST(PopulationValidation, V25_PthPulses) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& pth = Arm({"pth_pulses.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V25", "f_OB at the last day", "up", +1, 0.0, "difference"}, b, pth, kOsteoFraction,
+         Assertion::kReportOnly);
+  Expect({"V25", "f_AD at the last day", "down", -1, 0.0, "difference"}, b, pth, kAdipoFraction,
+         Assertion::kReportOnly);
+}
+
+// V26: GSK3 inhibitor (constitutive beta-catenin): f_AD down >= 50%. CI size
+// and 14 d: -100% (no adipocyte in any replicate).
+TEST(PopulationValidation, V26_Gsk3Inhibitor) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& gsk3 = Arm({"gsk3_inhibitor.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V26", "f_AD at the last day", "down >= 50% (relative)", -1, 0.5, "relative"}, b, gsk3,
+         kAdipoFraction, Assertion::kAssert, EffectKind::kRelative);
+}
+
+// V27: PPARgamma agonist: f_AD up. CI size +0.035 [+0.017, +0.047]; 14 d
+// +0.233 [+0.218, +0.249].
+TEST(PopulationValidation, V27_PpargAgonist) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& tzd = Arm({"pparg_agonist.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V27", "f_AD at the last day", "up", +1, 0.0, "difference"}, b, tzd, kAdipoFraction);
+}
+
+// V30: aged + E2 loss + Mettl3 knockout: log2 R below each single
+// perturbation (additive or synergistic direction). CI size -3.16, -8.26,
+// -9.06 (vs aged, E2 loss, Mettl3 KO); 14 d -4.71, -8.67, -9.18, every CI
+// clear of 0.
+TEST(PopulationValidation, V30_AgedE2LossMettl3Knockout) {
+  const PopulationRun& aged = Arm({"aged_donor.textproto"});
+  const PopulationRun& e2 = Arm({"e2_loss.textproto"});
+  const PopulationRun& ko = Arm({"mettl3_knockout.textproto"});
+  const PopulationRun& combined =
+      Arm({"aged_donor.textproto", "e2_loss.textproto", "mettl3_knockout.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V30", "log2 R, combined vs aged", "down", -1, 0.0, "difference"}, aged, combined,
+         kLog2Ratio);
+  Expect({"V30", "log2 R, combined vs E2 loss", "down", -1, 0.0, "difference"}, e2, combined,
+         kLog2Ratio);
+  Expect({"V30", "log2 R, combined vs Mettl3 KO", "down", -1, 0.0, "difference"}, ko, combined,
+         kLog2Ratio);
+}
+
+// Negative control: adipogenic medium (OI = 0, AI = 1) moves log2 R the other
+// way, so the check "log2 R up" must fail at the same size and seed. Scored
+// with the same verdict as the checks above but neither recorded in the
+// validation table nor asserted as a claim. Measured: CI size -11.8, 14 d
+// -12.2 [-13.4, -10.9].
+TEST(PopulationValidation, NegativeControl_AdipogenicMediumFailsRatioUp) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& adipogenic = Arm({"adipogenic_medium.textproto"});
+  ASSERT_FALSE(HasFailure());
+  const CheckSpec spec{"control", "log2 R, adipogenic medium", "up (must FAIL)", +1, 0.0,
+                       "difference"};
+  const Estimate e = PopulationEffect(b, adipogenic, kLog2Ratio);
+  const bool pass = PopulationVerdict(spec, e);
+  std::printf("[control] log2 R, adipogenic - B: %+.4f  95%% CI [%+.4f, %+.4f]  (%s) check %s\n",
+              e.point, e.lo, e.hi, SizeName(), pass ? "PASSES (wrong)" : "fails (as it must)");
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("negative control fails")) return;
+  EXPECT_FALSE(pass) << "the opposite perturbation passed 'log2 R up': effect " << e.point;
+}
+
+}  // namespace
+}  // namespace grn::validation
