@@ -10,7 +10,10 @@
 // table, and with --plot draws it with gnuplot. With --coculture, osteoclast
 // precursors run a second network beside the MSCs on the same lattice and
 // medium (BIOLOGY.md §3.7; see kOcpTotalRankl for the coupling), and the
-// outputs gain their counts and OC fraction.
+// outputs gain their counts and OC fraction. With --infuse, donor MSCs are
+// infused and home by the network's homing probability (BIOLOGY.md §3.6;
+// population.h), and the outputs gain the homed fraction and the
+// donor-derived readouts per infused cell.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <sys/resource.h>
@@ -80,8 +83,17 @@ struct PopulationFlags {
   std::string coculture;  // the precursors' network; empty: none
   std::uint64_t ocp_cells = 500;
   bool ocp_cells_given = false;
+  double ocp_day = 0;  // when the precursors are plated
   std::string ocp_fate = "oc";
+  // Infusion (BIOLOGY.md §3.6): donor MSCs that home by the network's rule.
+  std::uint64_t infuse = 0;
+  bool infuse_given = false;
+  double preculture_hours = 48;
 };
+
+// --infuse reports the donor-derived OPG secretion from this flux (module S,
+// molecules per cell per time unit).
+const char* const kOpgFlux = "J_OPG";
 
 // The co-culture link between the MSC network's medium and the precursor
 // network (module O). The O module computes its free RANKL from totals with
@@ -122,6 +134,8 @@ struct LoadedPopulation {
   std::string hash;  // of the network as read, before the population's preparation
   std::vector<SpeciesRole> roles;  // per species index, for --method hybrid
   ExpressionProgram contact_source;  // LoadOptions::contact_expression, if given
+  bool has_opg_flux = false;         // the network defines kOpgFlux
+  ExpressionProgram opg_flux;        // kOpgFlux over a cell's counts and parameters
 };
 
 // How a network is prepared beyond the population's own needs (co-culture).
@@ -184,6 +198,10 @@ StatusOr<LoadedPopulation> Finish(NetworkFile file, const std::string& path,
     }
     loaded.contact_source = std::move(*program);
   }
+  if (const ModelNames names(file.network); names.IsParameter(kOpgFlux) || names.IsSpecies(kOpgFlux)) {
+    GRN_ASSIGN_OR_RETURN(loaded.opg_flux, names.CompileText(kOpgFlux));
+    loaded.has_opg_flux = true;
+  }
   GRN_ASSIGN_OR_RETURN(CompiledModel model, Compile(file.network));
   // Compile keeps the file's species order; the names are checked anyway.
   static_assert(static_cast<int>(SpeciesRole::kGene) == grnsim::v1::Species::gene &&
@@ -219,19 +237,32 @@ std::set<std::string> NamesOf(const grnsim::v1::Network& network) {
   return names;
 }
 
-// A copy of `scenario` whose set and scale keep only the names `keep` accepts
-// (and, if `additions` is false, without its additions).
+// The fates a scenario's on_commit may name.
+std::set<std::string> FatesOf(const grnsim::v1::Network& network) {
+  std::set<std::string> fates;
+  for (const auto& f : network.fate()) fates.insert(f.name());
+  return fates;
+}
+
+// A copy of `scenario` whose set and scale keep only the names `keep` accepts,
+// whose on_commit keeps only the fates `keep_fate` accepts (and, if
+// `additions` is false, without its additions).
 grnsim::v1::Scenario FilterScenario(const grnsim::v1::Scenario& scenario,
                                     const std::function<bool(const std::string&)>& keep,
+                                    const std::function<bool(const std::string&)>& keep_fate,
                                     bool additions) {
   grnsim::v1::Scenario out = scenario;
   out.clear_set();
   out.clear_scale();
+  out.clear_on_commit();
   for (const auto& s : scenario.set()) {
     if (keep(s.name())) *out.add_set() = s;
   }
   for (const auto& s : scenario.scale()) {
     if (keep(s.name())) *out.add_scale() = s;
+  }
+  for (const auto& group : scenario.on_commit()) {
+    if (keep_fate(group.fate())) *out.add_on_commit() = group;
   }
   if (!additions) {
     out.clear_add_species();
@@ -243,8 +274,9 @@ grnsim::v1::Scenario FilterScenario(const grnsim::v1::Scenario& scenario,
 }
 
 // Co-culture: every scenario applies to both networks wherever they have the
-// name it sets or scales (a name neither has is refused by the MSC network,
-// as without co-culture); additions go to the MSC network only. Then the
+// name it sets or scales, or the fate its on_commit names (a name or fate
+// neither has is refused by the MSC network, as without co-culture);
+// additions go to the MSC network only. Then the
 // precursors are linked to the MSC medium (see kOcpTotalRankl).
 Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
                      const std::vector<std::string>& scenario_paths, LoadedPopulation* msc,
@@ -257,6 +289,8 @@ Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
   NetworkFile ocp_file = std::move(*ocp_read);
   const std::set<std::string> msc_names = NamesOf(msc_file.network);
   const std::set<std::string> ocp_names = NamesOf(ocp_file.network);
+  const std::set<std::string> msc_fates = FatesOf(msc_file.network);
+  const std::set<std::string> ocp_fates = FatesOf(ocp_file.network);
   for (const std::string& path : scenario_paths) {
     GRN_ASSIGN_OR_RETURN(ScenarioFile scenario, ReadScenarioFile(path));
     bool msc_complete = true;
@@ -265,7 +299,14 @@ Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
       msc_complete = msc_complete && keep;
       return keep;
     };
-    grnsim::v1::Scenario msc_part = FilterScenario(scenario.scenario, for_msc, true);
+    // A fate neither network declares goes to the MSCs, which refuse it.
+    auto for_msc_fate = [&](const std::string& fate) {
+      const bool keep = msc_fates.count(fate) > 0 || ocp_fates.count(fate) == 0;
+      msc_complete = msc_complete && keep;
+      return keep;
+    };
+    grnsim::v1::Scenario msc_part =
+        FilterScenario(scenario.scenario, for_msc, for_msc_fate, true);
     // Whole, the scenario's problems are located (file:line:col); filtered,
     // its entries moved, so they name the file only.
     Locator locate;
@@ -274,8 +315,9 @@ Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
     }
     GRN_RETURN_IF_ERROR(ApplyScenario(msc_file.network, msc_part, path, locate));
     auto for_ocp = [&](const std::string& name) { return ocp_names.count(name) > 0; };
-    GRN_RETURN_IF_ERROR(
-        ApplyScenario(ocp_file.network, FilterScenario(scenario.scenario, for_ocp, false), path));
+    auto for_ocp_fate = [&](const std::string& fate) { return ocp_fates.count(fate) > 0; };
+    GRN_RETURN_IF_ERROR(ApplyScenario(
+        ocp_file.network, FilterScenario(scenario.scenario, for_ocp, for_ocp_fate, false), path));
   }
   if (!ModelNames(msc_file.network).IsParameter(kMscJuxtacrineFlux)) {
     return InvalidArgumentError(msc_path + ": --coculture reads the MSCs' juxtacrine RANKL flux '" +
@@ -355,8 +397,16 @@ PartnerOptions MakePartnerOptions(const LoadedPopulation& msc, const LoadedPopul
 }
 
 Status CheckFlags(const PopulationFlags& f) {
-  if (f.cells < 1 && f.coculture.empty()) {
-    return InvalidArgumentError("--cells must be >= 1 (0 only with --coculture: precursors alone)");
+  if (f.cells < 1 && f.coculture.empty() && !f.infuse_given) {
+    return InvalidArgumentError(
+        "--cells must be >= 1 (0 only with --coculture: precursors alone, or with --infuse: "
+        "homed cells alone)");
+  }
+  if (f.infuse_given && (f.infuse < 1 || f.infuse > 10000000)) {
+    return InvalidArgumentError("--infuse must be in [1, 10000000] donor cells");
+  }
+  if (!(f.preculture_hours >= 0 && f.preculture_hours <= 1e5)) {
+    return InvalidArgumentError("--preculture-hours must be in [0, 1e5]");
   }
   if (f.ocp_cells_given && f.coculture.empty()) {
     return InvalidArgumentError("--ocp-cells needs --coculture (the precursors' network)");
@@ -365,6 +415,12 @@ Status CheckFlags(const PopulationFlags& f) {
     return InvalidArgumentError("--ocp-cells must be >= 1");
   }
   if (!(f.days > 0 && f.days <= 1e5)) return InvalidArgumentError("--days must be in (0, 1e5]");
+  if (f.ocp_day != 0 && f.coculture.empty()) {
+    return InvalidArgumentError("--ocp-day needs --coculture (the precursors' network)");
+  }
+  if (!(f.ocp_day >= 0 && f.ocp_day < f.days)) {
+    return InvalidArgumentError("--ocp-day must be in [0, --days)");
+  }
   if (f.replicates < 1 || f.replicates > 100000) {
     return InvalidArgumentError("--replicates must be in [1, 100000]");
   }
@@ -487,11 +543,88 @@ std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days
   return rows;
 }
 
+// --infuse: one replicate's infusion, and its donor-derived cells at each
+// output day.
+struct ReplicateInfusion {
+  std::uint64_t infused = 0, homed = 0;
+  double probability_sum = 0.0;  // Σ p_i: its mean is the expected homed fraction
+  std::vector<std::uint64_t> donor_cells, donor_osteo;  // per output day
+  std::vector<double> donor_opg_flux;  // per output day: Σ J_OPG, molecules per hour
+
+  double HomedFraction() const {
+    return infused == 0 ? 0.0 : static_cast<double>(homed) / static_cast<double>(infused);
+  }
+  double PerInfused(double v) const {
+    return infused == 0 ? 0.0 : v / static_cast<double>(infused);
+  }
+};
+
+// The donor-derived readouts of `population` now: live cells, osteo-committed
+// cells, and the summed OPG flux (per hour).
+void RecordDonorCells(const Population& population, const LoadedPopulation& loaded, int osteo,
+                      ReplicateInfusion* out) {
+  std::uint64_t cells = 0, committed = 0;
+  double flux = 0.0;
+  for (const Cell& cell : population.cells()) {
+    if (!cell.donor) continue;
+    ++cells;
+    committed += cell.fate == osteo;
+    flux += EvaluateExpression(loaded.opg_flux, cell.state.x.data(), cell.state.p.data(),
+                               cell.state.t);
+  }
+  out->donor_cells.push_back(cells);
+  out->donor_osteo.push_back(committed);
+  out->donor_opg_flux.push_back(flux / loaded.rules->hours_per_time_unit);
+}
+
+// --infuse, per output day, over replicates: means and 95% bootstrap
+// intervals (NaN for one replicate).
+struct InfusionSummaryRow {
+  double homed_fraction;
+  Interval homed_ci;
+  double osteo_per_infused;  // donor-derived osteo-committed cells / N_inf
+  Interval osteo_ci;
+  double opg_per_infused;    // donor-derived Σ J_OPG / N_inf, molecules per hour
+  Interval opg_ci;
+};
+
+std::vector<InfusionSummaryRow> SummariseInfusion(const std::vector<double>& days,
+                                                  const std::vector<ReplicateInfusion>& replicates) {
+  std::vector<InfusionSummaryRow> rows;
+  // Streams apart from Summarise's and SummarisePartners', so their columns
+  // keep their intervals.
+  const Rng bootstrap_root = Rng(kBootstrapSeed).Split(std::uint64_t{2} << 40);
+  std::vector<double> homed;
+  for (const ReplicateInfusion& rep : replicates) homed.push_back(rep.HomedFraction());
+  Interval homed_ci{NAN, NAN};
+  if (replicates.size() >= 2) {
+    Rng rng = bootstrap_root.Split(0);
+    homed_ci = BootstrapMeanInterval(homed, kBootstrapResamples, kConfidence, rng);
+  }
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    std::vector<double> osteo, opg;
+    for (const ReplicateInfusion& rep : replicates) {
+      osteo.push_back(rep.PerInfused(static_cast<double>(rep.donor_osteo[k])));
+      opg.push_back(rep.PerInfused(rep.donor_opg_flux[k]));
+    }
+    InfusionSummaryRow row{Mean(homed), homed_ci, Mean(osteo), {NAN, NAN}, Mean(opg), {NAN, NAN}};
+    if (replicates.size() >= 2) {
+      Rng osteo_rng = bootstrap_root.Split(1 + 2 * k);
+      row.osteo_ci = BootstrapMeanInterval(osteo, kBootstrapResamples, kConfidence, osteo_rng);
+      Rng opg_rng = bootstrap_root.Split(2 + 2 * k);
+      row.opg_ci = BootstrapMeanInterval(opg, kBootstrapResamples, kConfidence, opg_rng);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& rules,
                           const std::vector<double>& days,
                           const std::vector<ReplicateCounts>& replicates,
                           const PopulationRules* partner_rules = nullptr,
-                          const std::vector<ReplicateCounts>* partners = nullptr) {
+                          const std::vector<ReplicateCounts>* partners = nullptr,
+                          const std::vector<ReplicateInfusion>* infusions = nullptr) {
   std::string out = provenance + "replicate,day,cells";
   for (const FateRule& f : rules.fates) out += "," + f.name + "_count";
   out += ",senescent_count,uncommitted_count";
@@ -503,6 +636,10 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
     out += ",ocp_senescent_count,ocp_uncommitted_count";
     for (const FateRule& f : partner_rules->fates) out += ",ocp_" + f.name + "_fraction";
     out += ",ocp_deaths";
+  }
+  if (infusions != nullptr) {
+    out += ",infused,homed,homed_fraction,mean_homing_probability,donor_cells,"
+           "donor_osteo_per_infused,donor_opg_flux_per_infused";
   }
   out += '\n';
   // Field by field: GCC 12 misreports `"," + std::string` (-Wrestrict).
@@ -533,6 +670,16 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
         for (std::uint64_t n : o.per_fate) field(Number(Fraction(n, o.alive)));
         field(std::to_string(o.deaths));
       }
+      if (infusions != nullptr) {
+        const ReplicateInfusion& inf = (*infusions)[r];
+        field(std::to_string(inf.infused));
+        field(std::to_string(inf.homed));
+        field(Number(inf.HomedFraction()));
+        field(Number(inf.PerInfused(inf.probability_sum)));
+        field(std::to_string(inf.donor_cells[k]));
+        field(Number(inf.PerInfused(static_cast<double>(inf.donor_osteo[k]))));
+        field(Number(inf.PerInfused(inf.donor_opg_flux[k])));
+      }
       out += '\n';
     }
   }
@@ -540,11 +687,17 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
 }
 
 std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryRow>& rows,
-                       const std::vector<PartnerSummaryRow>& partners = {}) {
+                       const std::vector<PartnerSummaryRow>& partners = {},
+                       const std::vector<InfusionSummaryRow>& infusion = {}) {
   std::string out = provenance +
                     "day,osteo_fraction,adipo_fraction,uncommitted_fraction,log2_ratio,"
                     "log2_ratio_lo,log2_ratio_hi";
   if (!partners.empty()) out += ",ocp_alive,oc_fraction,oc_fraction_lo,oc_fraction_hi";
+  if (!infusion.empty()) {
+    out += ",homed_fraction,homed_fraction_lo,homed_fraction_hi,donor_osteo_per_infused,"
+           "donor_osteo_per_infused_lo,donor_osteo_per_infused_hi,donor_opg_flux_per_infused,"
+           "donor_opg_flux_per_infused_lo,donor_opg_flux_per_infused_hi";
+  }
   out += '\n';
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const SummaryRow& r = rows[k];
@@ -556,6 +709,14 @@ std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryR
       out += ",";
       out += Number(o.alive) + "," + Number(o.fraction) + "," + Number(o.ci.lo) + "," +
              Number(o.ci.hi);
+    }
+    if (!infusion.empty()) {
+      const InfusionSummaryRow& i = infusion[k];
+      for (double v : {i.homed_fraction, i.homed_ci.lo, i.homed_ci.hi, i.osteo_per_infused,
+                       i.osteo_ci.lo, i.osteo_ci.hi, i.opg_per_infused, i.opg_ci.lo, i.opg_ci.hi}) {
+        out += ',';
+        out += Number(v);
+      }
     }
     out += '\n';
   }
@@ -586,6 +747,24 @@ void PrintTable(const PopulationFlags& f, const std::vector<SummaryRow>& rows,
     }
     std::printf("\n");
   }
+}
+
+// --infuse: the homed fraction, and the donor-derived readouts per infused
+// cell at the last day.
+void PrintInfusion(const PopulationFlags& f, const std::vector<double>& days,
+                   const std::vector<InfusionSummaryRow>& rows, std::uint64_t replicates) {
+  const InfusionSummaryRow& last = rows.back();
+  char ci[96] = "";
+  if (!std::isnan(last.homed_ci.lo)) {
+    std::snprintf(ci, sizeof ci, " [95%% CI %.2f%%, %.2f%%]", 100 * last.homed_ci.lo,
+                  100 * last.homed_ci.hi);
+  }
+  std::printf("homed fraction %.2f%%%s of %" PRIu64 " infused cells (mean over %" PRIu64
+              " replicate%s)\n",
+              100 * last.homed_fraction, ci, f.infuse, replicates, replicates == 1 ? "" : "s");
+  std::printf("per infused cell at day %g: %s-committed donor-derived cells %.4g, donor-derived "
+              "OPG flux %.4g molecules/h\n",
+              days.back(), f.osteo_fate.c_str(), last.osteo_per_infused, last.opg_per_infused);
 }
 
 // True if `program` is an executable file on PATH.
@@ -876,7 +1055,20 @@ int RunPopulation(int argc, char** argv) {
       "E2, ...); its additions go to NETWORK only. --cells 0 runs the precursors alone in\n"
       "the fresh medium (its proteins decay, and are renewed at every medium change).\n"
       "DIR/summary.csv then adds ocp_alive, oc_fraction and its 95% interval, and\n"
-      "DIR/replicates.csv the precursor counts.");
+      "DIR/replicates.csv the precursor counts.\n"
+      "\n"
+      "Infusion (--infuse N, BIOLOGY §3.6): N donor MSCs are seeded like any cell and each\n"
+      "runs the network alone (no medium; coupled inputs read the cell's own species) for\n"
+      "--preculture-hours (default 48, the homing window). Each then homes with probability\n"
+      "p = the network's population { homing { probability: EXPR } } over its counts and\n"
+      "parameters (e.g. CXCR4, SDF1; p outside [0, 1] is an error), one draw from its own\n"
+      "stream. Homed cells join the lattice at random free sites at day 0, after the --cells\n"
+      "residents (which may be 0), flagged donor-derived (daughters too); the rest are\n"
+      "removed. Too few free sites is an error (exit 2). The residents' draws do not depend\n"
+      "on the donors. Prints the homed fraction; DIR/replicates.csv adds infused, homed,\n"
+      "homed_fraction, mean_homing_probability (the mean p), donor_cells, donor_osteo_per_infused (donor-derived cells of the\n"
+      "--osteo-fate / N) and donor_opg_flux_per_infused (their summed J_OPG / N, molecules/h)\n"
+      "per day; DIR/summary.csv their means with 95% intervals over replicates.");
   flags.AddStringList("scenario", "FILE", &f.scenarios,
                       "apply a scenario overlay (grnsim.v1.Scenario) on load; repeatable,\n"
                       "                          applied in the order given");
@@ -914,10 +1106,19 @@ int RunPopulation(int argc, char** argv) {
       "coculture", "FILE", &f.coculture,
       "co-culture: osteoclast precursors running FILE's network (a quiescent\n"
       "                          population, e.g. networks/osteoclast_population.textproto)");
-  flags.AddUint("ocp-cells", &f.ocp_cells, "--coculture: precursors seeded at day 0 (default 500)",
+  flags.AddUint("ocp-cells", &f.ocp_cells, "--coculture: precursors plated (default 500)",
                 &f.ocp_cells_given);
+  flags.AddDouble("ocp-day", &f.ocp_day,
+                  "--coculture: the day the precursors are plated onto the MSC layer\n"
+                  "                          (default 0; before it there are none)");
   flags.AddString("ocp-fate", "NAME", &f.ocp_fate,
                   "--coculture: the precursors' fate reported as oc_fraction (default oc)");
+  flags.AddUint("infuse", &f.infuse,
+                "infusion: N donor MSCs, each pre-cultured alone, home with the network's\n"
+                "                          population { homing { probability } } (BIOLOGY §3.6)",
+                &f.infuse_given);
+  flags.AddDouble("preculture-hours", &f.preculture_hours,
+                  "--infuse: the donors' pre-culture, also the homing window (default 48)");
 
   std::vector<std::string> files;
   bool help = false;
@@ -981,6 +1182,16 @@ int RunPopulation(int argc, char** argv) {
                           "); name the two fates of the ratio with --osteo-fate and --adipo-fate"));
     return 2;
   }
+  if (f.infuse_given && !rules.has_homing) {
+    PrintError(files[0] + ": --infuse needs the network's homing probability (population { "
+                          "homing { probability: \"...\" } }, BIOLOGY.md §3.6)");
+    return 2;
+  }
+  if (f.infuse_given && !loaded->has_opg_flux) {
+    PrintError(files[0] + ": --infuse reports the donor-derived OPG flux '" + kOpgFlux +
+               "' (module S), which the network does not define");
+    return 2;
+  }
   const std::uint64_t sites = static_cast<std::uint64_t>(rules.lattice_width) * rules.lattice_height;
   if (f.cells > sites || (coculture && f.ocp_cells > sites)) {
     PrintError((f.cells > sites ? "--cells " + std::to_string(f.cells)
@@ -1038,10 +1249,15 @@ int RunPopulation(int argc, char** argv) {
   options.threads = f.threads == 0 ? cores : static_cast<unsigned>(f.threads);
   options.cancel = &g_interrupted;
   options.medium = loaded->medium;
+  if (f.infuse_given) {
+    options.infusion.donor_cells = f.infuse;
+    options.infusion.preculture_time = f.preculture_hours * units_per_hour;
+  }
   if (coculture) {
     options.partner = MakePartnerOptions(
         *loaded, ocp, f.method == "auto" ? ChooseExactMethod(*ocp.model) : *method,
         f.method_options, f.ocp_cells);
+    options.partner.seed_time = f.ocp_day * units_per_day;
   }
 
   // Outputs are opened before the run, so an unwritable folder fails at once.
@@ -1084,6 +1300,7 @@ int RunPopulation(int argc, char** argv) {
 
   const std::vector<double> days = OutputDays(f.days);
   std::vector<ReplicateCounts> results, partner_results;
+  std::vector<ReplicateInfusion> infusions;
   std::string medium_rows;  // replicate,day,pool values (DIR/medium.csv)
   std::uint64_t events = 0, partner_events = 0;
   double cell_time = 0, partner_cell_time = 0;
@@ -1098,6 +1315,10 @@ int RunPopulation(int argc, char** argv) {
         break;
       }
       ReplicateCounts counts, partner_counts;
+      ReplicateInfusion infusion;
+      infusion.infused = (*population)->infusion().infused;
+      infusion.homed = (*population)->infusion().homed;
+      infusion.probability_sum = (*population)->infusion().probability_sum;
       std::size_t next_snapshot = 0;
       for (double day : days) {
         const double t_day = day * 24.0 * units_per_hour;
@@ -1113,6 +1334,7 @@ int RunPopulation(int argc, char** argv) {
         if (!status.ok()) break;
         counts.push_back((*population)->Counts());
         if (coculture) partner_counts.push_back((*population)->PartnerCounts());
+        if (f.infuse_given) RecordDonorCells(**population, *loaded, osteo, &infusion);
         if (const MediumPool* medium = (*population)->medium(); medium != nullptr) {
           medium_rows += std::to_string(r);
           medium_rows += ',';
@@ -1131,6 +1353,7 @@ int RunPopulation(int argc, char** argv) {
       partner_cell_time += (*population)->partner_cell_time();
       results.push_back(std::move(counts));
       if (coculture) partner_results.push_back(std::move(partner_counts));
+      if (f.infuse_given) infusions.push_back(std::move(infusion));
     }
   }
   if (!status.ok()) {
@@ -1146,6 +1369,8 @@ int RunPopulation(int argc, char** argv) {
   const std::vector<PartnerSummaryRow> partner_rows =
       coculture ? SummarisePartners(days, partner_results, oc_fate)
                 : std::vector<PartnerSummaryRow>{};
+  const std::vector<InfusionSummaryRow> infusion_rows =
+      f.infuse_given ? SummariseInfusion(days, infusions) : std::vector<InfusionSummaryRow>{};
   const std::vector<BimodalityRow> bimodality = AnalyseSnapshots(snapshots, markers, units_per_day);
   char settings[512];
   std::snprintf(settings, sizeof settings,
@@ -1159,12 +1384,19 @@ int RunPopulation(int argc, char** argv) {
   std::string coculture_text;
   if (coculture) {
     coculture_text = "; co-culture network " + f.coculture + " (fnv1a64 " + ocp.hash +
-                     "); ocp cells " + std::to_string(f.ocp_cells) + "; ocp method " +
+                     "); ocp cells " + std::to_string(f.ocp_cells) + " from day " + Number(f.ocp_day) +
+                     "; ocp method " +
                      MethodName(options.partner.method);
+  }
+  std::string infusion_text;
+  if (f.infuse_given) {
+    infusion_text = "; infused " + std::to_string(f.infuse) + " donor cells, pre-culture " +
+                    Number(f.preculture_hours) + " h, homing '" + rules.homing.text + "'";
   }
   const std::string provenance_text =
       "grnsim " + std::string(GRN_VERSION) + " population; network " + files[0] + " (fnv1a64 " +
-      loaded->hash + "); scenarios " + scenarios + "; " + settings + coculture_text;
+      loaded->hash + "); scenarios " + scenarios + "; " + settings + coculture_text +
+      infusion_text;
   const std::string provenance = "# " + provenance_text + "\n";
   const std::string plot_title = std::filesystem::path(files[0]).filename().string() +
                                  (f.scenarios.empty() ? "" : " + " + scenarios) + " (" +
@@ -1172,8 +1404,9 @@ int RunPopulation(int argc, char** argv) {
   if (replicates_file) {
     replicates_file->Write(ReplicatesCsv(provenance, rules, days, results,
                                          coculture ? ocp.rules.get() : nullptr,
-                                         coculture ? &partner_results : nullptr));
-    summary_file->Write(SummaryCsv(provenance, rows, partner_rows));
+                                         coculture ? &partner_results : nullptr,
+                                         f.infuse_given ? &infusions : nullptr));
+    summary_file->Write(SummaryCsv(provenance, rows, partner_rows, infusion_rows));
     if (medium_file) {
       std::string header = provenance + "replicate,day";
       for (const MediumPoolSpec& pool : loaded->medium->pools) {
@@ -1206,6 +1439,7 @@ int RunPopulation(int argc, char** argv) {
     }
   }
   PrintTable(f, rows, partner_rows);
+  if (!infusion_rows.empty()) PrintInfusion(f, days, infusion_rows, f.replicates);
   if (!bimodality.empty()) PrintBimodality(bimodality);
   std::fflush(stdout);
 

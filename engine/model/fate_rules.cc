@@ -189,6 +189,11 @@ std::vector<Diagnostic> ValidatePopulationRules(const Network& net) {
             "population copy_at_division: '" + pop.copy_at_division(i) + "' is not a species");
       }
     }
+    if (pop.has_homing()) {
+      check_expression(pop.homing().probability(),
+                       {{"population", -1}, {"homing", -1}, {"probability", -1}},
+                       "population homing probability");
+    }
     // A heterogeneous parameter must keep the value drawn for the cell: the
     // layer's per-sync writes (couplings, medium feeds) would replace it.
     std::set<std::string> overwritten, seen;
@@ -329,6 +334,11 @@ StatusOr<PopulationRules> CompilePopulationRules(const Network& net, const Compi
     for (const auto& h : pop.heterogeneity()) {
       rules.heterogeneity.push_back({h.parameter(), names.ParameterIndex(h.parameter()),
                                      std::sqrt(std::log1p(h.cv() * h.cv()))});
+    }
+    if (pop.has_homing()) {
+      rules.has_homing = true;
+      rules.homing.text = pop.homing().probability();
+      GRN_ASSIGN_OR_RETURN(rules.homing.probability, names.CompileText(rules.homing.text));
     }
     for (const auto& name : pop.copy_at_division()) {
       rules.copy_at_division[names.SpeciesIndex(name)] = 1;

@@ -72,6 +72,13 @@ struct HeterogeneityRule {
   double sigma = 0.0;  // sqrt(ln(1 + cv²))
 };
 
+// PopulationConfig.homing (BIOLOGY.md §3.6): an infused donor cell's chance
+// of homing, over its counts and parameters after the donor pre-culture.
+struct HomingRule {
+  std::string text;  // as written, for messages
+  ExpressionProgram probability;
+};
+
 struct PopulationRules {
   std::vector<FateRule> fates;
   std::vector<CouplingRule> couplings;
@@ -90,6 +97,8 @@ struct PopulationRules {
   std::uint32_t lattice_height = kDefaultLatticeSide;
   bool divides = true;  // false: PopulationConfig.quiescent, no cell ever divides
   std::vector<HeterogeneityRule> heterogeneity;
+  bool has_homing = false;  // the network declares population { homing }
+  HomingRule homing;
 
   // The index of the fate called `name`, or -1.
   int FateIndex(const std::string& name) const;

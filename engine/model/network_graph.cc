@@ -557,6 +557,7 @@ std::vector<LintFinding> Lint(const Network& net) {
                                     &pop.senescent_fraction(), &pop.senescence_per_division()}) {
       if (!text->empty()) use_expression(*text);
     }
+    if (pop.has_homing()) use_expression(pop.homing().probability());
   }
   for (std::string& name : MediumParameterNames(net)) used.insert(std::move(name));
   for (int i = 0; i < net.parameter_size(); ++i) {

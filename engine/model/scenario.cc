@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <vector>
@@ -50,65 +51,60 @@ class Overlay {
       const FieldPath at = {{field, j}};
       const FieldPath value_at = {{field, j}, {"value", -1}};
       const std::string verb = scale ? "scales" : "sets";
-      auto sp = species_.find(s.name());
-      auto p = parameters_.find(s.name());
-      if (sp == species_.end() && p == parameters_.end()) {
-        auto kind = kind_of_.find(s.name());
-        Add(at, "scenario " + verb + " '" + s.name() + "', which is not a species or parameter of "
-                "network '" + net_.name() + "'" +
-                (kind != kind_of_.end() ? " (it is a " + kind->second + ")" : ""));
-        continue;
-      }
-      if (!seen.insert(s.name()).second) {
-        Add(at, "scenario " + verb + " '" + s.name() + "' twice in `" + field + "`");
-        continue;
-      }
+      std::optional<Target> target = Resolve(s, at, verb, seen, field);
+      if (!target) continue;
       if (!std::isfinite(s.value()) || s.value() < 0) {
         Add(value_at, std::string("scenario ") + (scale ? "scales '" : "sets '") + s.name() +
                           (scale ? "' by " : "' to ") + Num(s.value()) +
                           "; expected a finite number >= 0");
         continue;
       }
-      if (sp != species_.end()) {
-        grnsim::v1::Species& species = *net_.mutable_species(sp->second);
-        if (species.external()) {
-          Add(at, "scenario " + verb + " species '" + s.name() +
-                      "', which this network only declares external (no module defines it)");
-          continue;
+      if (target->species != nullptr) {
+        const double v = scale ? target->species->initial_count() * s.value() : s.value();
+        if (CheckCount(*target, v, value_at, verb, "initial count")) target->species->set_initial_count(v);
+      } else {
+        const double v = scale ? target->parameter->value() * s.value() : s.value();
+        if (CheckValue(*target, v, value_at, verb)) target->parameter->set_value(v);
+      }
+    }
+  }
+
+  // Scenario.on_commit: appended to (or replacing settings of) the named
+  // fate's on_commit, after the same checks as `set`.
+  void ApplyOnCommit(const google::protobuf::RepeatedPtrField<grnsim::v1::FateSettings>& groups) {
+    for (int g = 0; g < groups.size(); ++g) {
+      const grnsim::v1::FateSettings& group = groups[g];
+      grnsim::v1::Fate* fate = nullptr;
+      std::string fates;
+      for (grnsim::v1::Fate& f : *net_.mutable_fate()) {
+        if (f.name() == group.fate()) fate = &f;
+        fates += (fates.empty() ? "" : ", ") + f.name();
+      }
+      if (fate == nullptr) {
+        Add({{"on_commit", g}, {"fate", -1}},
+            "scenario's on_commit names fate '" + group.fate() + "', which network '" +
+                net_.name() + "' does not declare (" +
+                (fates.empty() ? "it declares no fates; population networks do"
+                               : "its fates: " + fates) + ")");
+        continue;
+      }
+      std::set<std::string> seen;
+      for (int j = 0; j < group.set_size(); ++j) {
+        const Setting& s = group.set(j);
+        const FieldPath at = {{"on_commit", g}, {"set", j}};
+        const FieldPath value_at = {{"on_commit", g}, {"set", j}, {"value", -1}};
+        std::optional<Target> target = Resolve(s, at, "sets on commitment", seen, "on_commit");
+        if (!target) continue;
+        const bool ok = target->species != nullptr
+                            ? CheckCount(*target, s.value(), value_at, "sets on commitment", "count")
+                            : CheckValue(*target, s.value(), value_at, "sets on commitment");
+        if (!ok) continue;
+        Setting* existing = nullptr;
+        for (Setting& own : *fate->mutable_on_commit()) {
+          if (own.name() == s.name()) existing = &own;
         }
-        const double v = scale ? species.initial_count() * s.value() : s.value();
-        if (v != std::floor(v) || v >= kMaxExactCount) {
-          Add(value_at, "scenario " + verb + " the initial count of species '" + s.name() +
-                            "' to " + Num(v) + ", not a whole number of molecules below 2^53");
-          continue;
-        }
-        species.set_initial_count(v);
-        continue;
+        *(existing != nullptr ? existing : fate->add_on_commit()) = s;
       }
-      grnsim::v1::Parameter& param = *net_.mutable_parameter(p->second);
-      if (param.external()) {
-        Add(at, "scenario " + verb + " parameter '" + s.name() +
-                    "', which this network only declares external (no module defines it)");
-        continue;
-      }
-      if (auto rule = defined_by_.find(s.name()); rule != defined_by_.end()) {
-        Add(at, "scenario " + verb + " parameter '" + s.name() + "', which " + rule->second +
-                    " defines; the setting would have no effect");
-        continue;
-      }
-      const double v = scale ? param.value() * s.value() : s.value();
-      if (!std::isfinite(v)) {
-        Add(value_at, "scenario " + verb + " parameter '" + s.name() + "' to " + Num(v) +
-                          ", which is not finite");
-        continue;
-      }
-      if (param.has_range() && (v < param.range().min() || v > param.range().max())) {
-        Add(value_at, "scenario " + verb + " parameter '" + s.name() + "' to " + Num(v) +
-                          ", outside its range [" + Num(param.range().min()) + ", " +
-                          Num(param.range().max()) + "]");
-        continue;
-      }
-      param.set_value(v);
     }
   }
 
@@ -142,6 +138,74 @@ class Overlay {
   }
 
  private:
+  // What a setting names: exactly one of the two is set.
+  struct Target {
+    grnsim::v1::Species* species = nullptr;
+    grnsim::v1::Parameter* parameter = nullptr;
+  };
+
+  // The species or parameter `s` may change, or nothing (the problem added):
+  // it must exist, be defined here (not only declared external), be named once
+  // in its list (`seen`), and not be a parameter a rule defines.
+  std::optional<Target> Resolve(const Setting& s, const FieldPath& at, const std::string& verb,
+                                std::set<std::string>& seen, const char* field) {
+    auto sp = species_.find(s.name());
+    auto p = parameters_.find(s.name());
+    if (sp == species_.end() && p == parameters_.end()) {
+      auto kind = kind_of_.find(s.name());
+      Add(at, "scenario " + verb + " '" + s.name() + "', which is not a species or parameter of " +
+                  "network '" + net_.name() + "'" +
+                  (kind != kind_of_.end() ? " (it is a " + kind->second + ")" : ""));
+      return std::nullopt;
+    }
+    if (!seen.insert(s.name()).second) {
+      Add(at, "scenario " + verb + " '" + s.name() + "' twice in `" + field + "`");
+      return std::nullopt;
+    }
+    Target target;
+    const bool external = sp != species_.end()
+                              ? (target.species = net_.mutable_species(sp->second))->external()
+                              : (target.parameter = net_.mutable_parameter(p->second))->external();
+    if (external) {
+      Add(at, "scenario " + verb + (target.species ? " species '" : " parameter '") + s.name() +
+                  "', which this network only declares external (no module defines it)");
+      return std::nullopt;
+    }
+    if (auto rule = defined_by_.find(s.name());
+        target.parameter != nullptr && rule != defined_by_.end()) {
+      Add(at, "scenario " + verb + " parameter '" + s.name() + "', which " + rule->second +
+                  " defines; the setting would have no effect");
+      return std::nullopt;
+    }
+    return target;
+  }
+
+  // `what`: "initial count" (set, scale) or "count" (on_commit).
+  bool CheckCount(const Target& target, double v, const FieldPath& value_at,
+                  const std::string& verb, const char* what) {
+    if (std::isfinite(v) && v >= 0 && v == std::floor(v) && v < kMaxExactCount) return true;
+    Add(value_at, "scenario " + verb + " the " + what + " of species '" + target.species->name() +
+                      "' to " + Num(v) + ", not a whole number of molecules below 2^53");
+    return false;
+  }
+
+  bool CheckValue(const Target& target, double v, const FieldPath& value_at,
+                  const std::string& verb) {
+    const grnsim::v1::Parameter& param = *target.parameter;
+    if (!std::isfinite(v) || v < 0) {
+      Add(value_at, "scenario " + verb + " parameter '" + param.name() + "' to " + Num(v) +
+                        ", which is not a finite number >= 0");
+      return false;
+    }
+    if (param.has_range() && (v < param.range().min() || v > param.range().max())) {
+      Add(value_at, "scenario " + verb + " parameter '" + param.name() + "' to " + Num(v) +
+                        ", outside its range [" + Num(param.range().min()) + ", " +
+                        Num(param.range().max()) + "]");
+      return false;
+    }
+    return true;
+  }
+
   void Add(const FieldPath& where, const std::string& message) {
     problems_.push_back((locate_ ? locate_(where) : origin_) + ": " + message);
   }
@@ -168,6 +232,7 @@ Status ApplyScenario(Network& network, const Scenario& scenario, const std::stri
                  "parameter");
   overlay.AddAll(scenario.add_reaction(), result.mutable_reaction(), "add_reaction", "reaction");
   overlay.AddAll(scenario.add_event(), result.mutable_event(), "add_event", "event");
+  overlay.ApplyOnCommit(scenario.on_commit());
   if (Status s = overlay.Result(); !s.ok()) return s;
   network = std::move(result);
   return Status::OK();

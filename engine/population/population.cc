@@ -21,6 +21,8 @@ constexpr std::uint64_t kPopulationStream = 0;
 // The partner cells' root stream: an index no primary lineage reaches, so the
 // primary cells' streams do not depend on whether there are partners.
 constexpr std::uint64_t kPartnerStream = ~std::uint64_t{0};
+// The infused donor cells' root stream, likewise apart from every other.
+constexpr std::uint64_t kDonorStream = ~std::uint64_t{0} - 1;
 
 // Samples n distinct sites of `num_sites` uniformly (a partial Fisher–Yates
 // shuffle), in draw order.
@@ -82,7 +84,8 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
       static_cast<std::uint64_t>(rules->lattice_width) * rules->lattice_height;
   const PartnerOptions& partner = options.partner;
   const bool partners = partner.model != nullptr;
-  if (options.initial_cells > sites || (options.initial_cells < 1 && !partners)) {
+  const bool donors = options.infusion.donor_cells > 0;
+  if (options.initial_cells > sites || (options.initial_cells < 1 && !partners && !donors)) {
     return InvalidArgumentError("the population needs 1 to " + std::to_string(sites) +
                                 " cells (the lattice has " + std::to_string(sites) +
                                 " sites, one cell each); got " +
@@ -96,6 +99,17 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
   }
   if (rules->copy_at_division.size() != model->num_species()) {
     return InternalError("population rules do not match the model");
+  }
+  if (donors) {
+    if (!rules->has_homing) {
+      return InvalidArgumentError(
+          "infusion: the network declares no homing probability (population { homing { "
+          "probability: \"...\" } }, BIOLOGY.md §3.6)");
+    }
+    const double preculture = options.infusion.preculture_time;
+    if (!(std::isfinite(preculture) && preculture >= 0)) {
+      return InvalidArgumentError("infusion: the donor pre-culture time must be finite and >= 0");
+    }
   }
   if (options.medium != nullptr) {
     for (const MediumPoolSpec& pool : options.medium->pools) {
@@ -118,6 +132,10 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
       return InvalidArgumentError("co-culture: 1 to " + std::to_string(sites) +
                                   " partner cells (one per site of their layer); got " +
                                   std::to_string(partner.initial_cells));
+    }
+    if (!(partner.seed_time >= 0.0 && std::isfinite(partner.seed_time))) {
+      return InvalidArgumentError("co-culture: the partner cells' seeding time must be finite "
+                                  "and >= 0");
     }
     if (partner.rules->divides) {
       return InvalidArgumentError(
@@ -194,19 +212,124 @@ Status Population::Seed() {
                                                 ": " + cell_status_[i].message());
     }
   }
+  if (options_.infusion.donor_cells > 0) GRN_RETURN_IF_ERROR(Infuse());
   RebuildSiteMap();
   UpdateCouplings();
   if (options_.medium != nullptr && !options_.medium->pools.empty()) {
-    // The well's volume follows the primary cells, so partners change no
-    // primary concentration; partners alone get the volume of their number.
-    const std::uint64_t well_cells = n > 0 ? n : options_.partner.initial_cells;
+    // The well's volume follows the primary cells at t = 0 (resident and
+    // homed), so partners change no primary concentration; partners alone
+    // get the volume of their number, and an infusion nobody survived that of
+    // the infused cells.
+    std::uint64_t well_cells = cells_.size();
+    if (well_cells == 0) {
+      well_cells = options_.partner.model != nullptr ? options_.partner.initial_cells
+                                                     : options_.infusion.donor_cells;
+    }
     GRN_ASSIGN_OR_RETURN(medium_,
                          MediumPool::Create(options_.medium, static_cast<double>(well_cells),
                                             options_.medium_options));
     FeedCellsAndSumRates();
   }
   for (Cell& cell : cells_) CheckFates(cell, *rules_);
-  if (options_.partner.model != nullptr) GRN_RETURN_IF_ERROR(SeedPartners());
+  if (options_.partner.model != nullptr && options_.partner.seed_time <= 0.0) {
+    GRN_RETURN_IF_ERROR(SeedPartners());
+  }
+  return Status::OK();
+}
+
+Status Population::Infuse() {
+  const std::uint64_t n = options_.infusion.donor_cells;
+  const Rng donor_root = replicate_rng_.Split(kDonorStream);
+  std::vector<Cell> donors(n);
+  for (std::uint64_t k = 0; k < n; ++k) {
+    Cell& donor = donors[k];
+    donor.lineage = k + 1;  // the donor's number until it homes
+    donor.rng = donor_root.Split(donor.lineage);
+    donor.donor = true;
+    donor.senescent = donor.rng.Uniform01() < rules_->senescent_fraction;
+    donor.cycle.BeginAnywhere(donor.rng, rules_->cycle_shape);
+    donor.holding_since.assign(rules_->fates.size(), kNaN);
+  }
+  std::vector<Status> status(n, Status::OK());
+  std::vector<double> probability(n, 0.0);
+  pool_.ParallelFor(n, [&](unsigned w, std::size_t k) {
+    Cell& donor = donors[k];
+    Status s = drivers_[w].Start(donor.state, *steppers_[w], donor.rng);
+    if (s.ok()) s = DrawExtrinsicParameters(donor, *rules_, drivers_[w]);
+    if (s.ok()) s = PrecultureDonor(donor, w);
+    if (s.ok()) {
+      probability[k] = EvaluateExpression(rules_->homing.probability, donor.state.x.data(),
+                                          donor.state.p.data(), donor.state.t);
+    }
+    status[k] = std::move(s);
+  });
+  const std::string replicate = " of replicate " + std::to_string(options_.replicate);
+  std::vector<std::size_t> homed;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!status[k].ok()) {
+      if (status[k].code() == StatusCode::kCancelled) return status[k];
+      return Status(status[k].code(), "infused donor cell " + std::to_string(k + 1) + replicate +
+                                          ": " + status[k].message());
+    }
+    const double p = probability[k];
+    if (!(p >= 0.0 && p <= 1.0)) {
+      return InvalidArgumentError(
+          "population homing probability '" + rules_->homing.text + "' evaluates to " +
+          std::to_string(p) + " for infused donor cell " + std::to_string(k + 1) + replicate +
+          " after its pre-culture; a probability must be in [0, 1]");
+    }
+    infusion_.probability_sum += p;
+    if (donors[k].rng.Uniform01() < p) homed.push_back(k);
+  }
+  infusion_.infused = n;
+  infusion_.homed = homed.size();
+
+  // Homed cells take random free sites (at most one cell per site in either mode).
+  const std::uint64_t sites = lattice_.num_sites();
+  const std::uint64_t free_sites = sites - cells_.size();
+  if (homed.size() > free_sites) {
+    return InvalidArgumentError(
+        "infusion: " + std::to_string(homed.size()) + " of " + std::to_string(n) +
+        " infused cells homed" + replicate + ", but only " + std::to_string(free_sites) +
+        " of the " + std::to_string(sites) + " lattice sites are free (" +
+        std::to_string(cells_.size()) + " resident cells); infuse fewer cells or seed fewer");
+  }
+  std::vector<std::uint32_t> sites_taken(homed.size(), kNoSite);
+  if (options_.mode == SpatialMode::kLattice) {
+    std::vector<char> occupied(sites, 0);
+    for (const Cell& cell : cells_) occupied[cell.site] = 1;
+    std::vector<std::uint32_t> free;
+    for (std::uint32_t site = 0; site < sites; ++site) {
+      if (!occupied[site]) free.push_back(site);
+    }
+    Rng seeding = donor_root.Split(0);
+    const std::vector<std::uint32_t> picks =
+        DrawSites(homed.size(), static_cast<std::uint32_t>(free.size()), seeding);
+    for (std::size_t i = 0; i < homed.size(); ++i) sites_taken[i] = free[picks[i]];
+  }
+  for (std::size_t i = 0; i < homed.size(); ++i) {
+    Cell& cell = donors[homed[i]];
+    // The recipient's run starts now: the donor's clock restarts at 0 (the
+    // events at time 0 fired when its pre-culture started).
+    cell.state.t = 0.0;
+    cell.lineage = next_lineage_++;
+    cell.site = sites_taken[i];
+    cells_.push_back(std::move(cell));
+  }
+  return Status::OK();
+}
+
+Status Population::PrecultureDonor(Cell& donor, unsigned worker) {
+  const double dt = options_.sync_interval, end = options_.infusion.preculture_time;
+  while (donor.state.t < end) {
+    // No neighbours: contacts are like the cell itself.
+    for (const CouplingRule& c : rules_->couplings) {
+      donor.state.p[c.parameter] = donor.state.x[c.species];
+    }
+    double t_next = (std::floor(donor.state.t / dt + 1e-9) + 1.0) * dt;
+    if (t_next > end - 1e-9 * dt) t_next = end;
+    GRN_RETURN_IF_ERROR(drivers_[worker].AdvanceTo(t_next, donor.state, *steppers_[worker], donor.rng));
+  }
   return Status::OK();
 }
 
@@ -214,12 +337,14 @@ Status Population::SeedPartners() {
   const PartnerOptions& partner = options_.partner;
   const std::uint64_t n = partner.initial_cells;
   Rng seeding = partner_rng_.Split(0);
+  partners_seeded_ = true;
   std::vector<std::uint32_t> sites(n, kNoSite);
   if (options_.mode == SpatialMode::kLattice) sites = DrawSites(n, lattice_.num_sites(), seeding);
   partner_cells_.resize(n);
   for (std::uint64_t i = 0; i < n; ++i) {
     Cell& cell = partner_cells_[i];
     cell.lineage = i + 1;
+    cell.birth_time = time_;
     cell.rng = partner_rng_.Split(cell.lineage);
     cell.site = sites[i];
     cell.senescent = cell.rng.Uniform01() < partner.rules->senescent_fraction;
@@ -229,6 +354,9 @@ Status Population::SeedPartners() {
   pool_.ParallelFor(n, [this](unsigned w, std::size_t i) {
     Cell& cell = partner_cells_[i];
     partner_status_[i] = partner_drivers_[w].Start(cell.state, *partner_steppers_[w], cell.rng);
+    // Plated later (seed_time): the network starts from its initial state at
+    // the plating time; timed events keep the dish's clock from there on.
+    cell.state.t = time_;
     if (partner_status_[i].ok()) {
       partner_status_[i] = DrawExtrinsicParameters(cell, *options_.partner.rules, partner_drivers_[w]);
     }
@@ -353,7 +481,11 @@ Status Population::Step(double t_next) {
   RebuildSiteMap();
   UpdateCouplings();
   if (medium_) FeedCellsAndSumRates();
-  if (partners) FeedPartners();
+  if (partners && partners_seeded_) {
+    FeedPartners();
+  } else if (partners && time_ >= options_.partner.seed_time) {
+    GRN_RETURN_IF_ERROR(SeedPartners());
+  }
   return Status::OK();
 }
 
@@ -537,6 +669,7 @@ void Population::Divide(std::size_t mother_index, double overshoot) {
     d.rng = replicate_rng_.Split(d.lineage);
     d.site = options_.mode == SpatialMode::kMixed ? kNoSite : (k == 0 ? mother.site : free_site);
     d.fate = mother.fate;
+    d.donor = mother.donor;
     d.committed_at = mother.committed_at;
     d.divisions_left = mother.divisions_left > 0 ? mother.divisions_left - 1 : mother.divisions_left;
     d.holding_since = mother.holding_since;

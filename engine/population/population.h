@@ -36,6 +36,23 @@
 // into its fed parameters. It never acts on the primary cells, so they give
 // the same bytes with or without partners.
 //
+// Infusion (PopulationOptions::infusion, BIOLOGY.md §3.6): before the run,
+// N_inf donor cells are seeded like any cell, each on a stream of its own,
+// Split(replicate).Split(kDonorStream).Split(k) for donor k (Split(0) of it
+// draws the homed cells' sites), and each runs its network alone for the
+// donor pre-culture time: no medium (fed parameters keep the network's
+// values) and no neighbours (each coupled parameter is set, at every sync
+// interval, to the cell's own value of the coupled species: "contacts are
+// like me", the single-cell reading). Then the network's homing probability
+// (PopulationConfig.homing) is evaluated over the donor's counts and
+// parameters (a value outside [0, 1] is an error naming the rule) and one
+// Bernoulli draw from the donor's stream decides whether it homes. Homed
+// cells join the lattice at t = 0 at random free sites, after the resident
+// cells, flagged donor-derived (the flag passes to daughters), with their
+// clocks reset to 0; the rest are removed. The resident cells' seeding and
+// streams do not depend on the donors, so with no donor homed every result
+// is that of the run without infusion.
+//
 // Cell categories (they partition the live cells): committed to a fate;
 // senescent (uncommitted; they neither divide nor commit, but run their
 // network and couple); uncommitted.
@@ -100,8 +117,21 @@ struct PartnerOptions {
   MethodKind method = MethodKind::kDirect;
   MethodOptions method_options;
   std::uint64_t initial_cells = 0;
+  // When the partner cells are added (model time units, >= 0): at the first
+  // sync point at or after it, as precursors are plated onto a stromal layer
+  // that has grown for days. Before it there are none; a plated cell's
+  // network starts from its initial state at the plating time, and its timed
+  // events keep the dish's clock (those due before plating do not fire).
+  double seed_time = 0.0;
   std::vector<PartnerPoolFeed> pool_feeds;  // need the primary network's medium
   std::vector<PartnerContactFeed> contact_feeds;
+};
+
+// Infused donor MSCs (BIOLOGY.md §3.6); the network must declare
+// PopulationConfig.homing.
+struct InfusionOptions {
+  std::uint64_t donor_cells = 0;  // N_inf; 0: no infusion
+  double preculture_time = 48.0;  // model time units: the donor run, and the homing window
 };
 
 struct PopulationOptions {
@@ -119,6 +149,8 @@ struct PopulationOptions {
   MediumOptions medium_options;
   // Co-culture; with partner cells, initial_cells may be 0 (partners alone).
   PartnerOptions partner;
+  // Infusion; with donor cells, initial_cells may be 0 (homed cells alone).
+  InfusionOptions infusion;
 };
 
 inline constexpr std::uint32_t kNoSite = 0xffffffffu;
@@ -131,6 +163,7 @@ struct Cell {
   std::uint32_t site = kNoSite;
   int fate = -1;              // index into PopulationRules::fates; -1 none
   bool senescent = false;
+  bool donor = false;  // an infused donor cell that homed, or its descendant
   double birth_time = 0.0;
   double committed_at = 0.0;
   std::int64_t divisions_left = -1;  // after commitment; -1: no limit
@@ -146,6 +179,12 @@ struct PopulationCounts {
   std::uint64_t senescent = 0;
   std::uint64_t uncommitted = 0;
   std::uint64_t divisions = 0, deaths = 0;  // cumulative since the start
+};
+
+// What the infusion did in one replicate.
+struct InfusionResult {
+  std::uint64_t infused = 0, homed = 0;
+  double probability_sum = 0.0;  // Σ p_i over the infused cells
 };
 
 class Population {
@@ -172,6 +211,9 @@ class Population {
   // Cell-time simulated so far: the sum over intervals of live cells × length.
   double cell_time() const { return cell_time_; }
 
+  // Infusion (PopulationOptions::infusion); all zero without donors.
+  const InfusionResult& infusion() const { return infusion_; }
+
   // The partner cells (PopulationOptions::partner), like the above; empty
   // without partners.
   PopulationCounts PartnerCounts() const;
@@ -187,6 +229,11 @@ class Population {
   Status AdvanceCells(double t_next);
   // The partner cells' share of Seed, AdvanceCells and the death step.
   Status SeedPartners();
+  // Pre-cultures the donors, draws which home and appends those to cells_.
+  // REQUIRES: the resident cells are seeded.
+  Status Infuse();
+  // Runs one donor's network alone to the pre-culture time.
+  Status PrecultureDonor(Cell& donor, unsigned worker);
   Status AdvancePartners(double t_next);
   void UpdatePartnerDeaths(double dt);
   // Sets the partner cells' fed parameters from the medium and the primary
@@ -229,12 +276,15 @@ class Population {
   std::vector<double> medium_secretion_start_, medium_uptake_start_;
   std::vector<double> medium_secretion_, medium_uptake_;
 
+  InfusionResult infusion_;
+
   // Partner cells (co-culture): live cells in partner-lineage order.
   Rng partner_rng_;
   std::vector<std::unique_ptr<Stepper>> partner_steppers_;  // one per worker
   std::vector<CellDriver> partner_drivers_;                 // one per worker
   std::vector<Status> partner_status_;
   std::vector<Cell> partner_cells_;
+  bool partners_seeded_ = false;
   double partner_cell_time_ = 0.0;
   std::uint64_t partner_deaths_ = 0;
   std::vector<double> contact_source_;  // per primary cell, one contact feed at a time

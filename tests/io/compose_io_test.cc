@@ -189,8 +189,8 @@ TEST_F(ComposeIoTest, ScenarioFileIsRecognisedByItsHeader) {
   EXPECT_EQ(scenario->scenario.name(), "knockout");
   EXPECT_EQ(ReadScenarioFile(Write("empty.textproto", "# nothing\n")).status().message(),
             dir_ + "/empty.textproto:1:1: empty scenario file: expected fields such as name, "
-                   "description, set, scale, add_species, add_parameter, add_reaction and "
-                   "add_event");
+                   "description, set, scale, add_species, add_parameter, add_reaction, "
+                   "add_event and on_commit");
 }
 
 TEST_F(ComposeIoTest, MergeNetworkFilesMergesWholeFiles) {

@@ -96,6 +96,66 @@ TEST(ScenarioTest, RefusesEveryProblemWithItsLocationAndChangesNothing) {
   EXPECT_EQ(net.DebugString(), before);
 }
 
+// A conditional knockout: the settings join the fate's on_commit (a name it
+// already sets takes the scenario's value); the network's own values stay.
+TEST(ScenarioTest, OnCommitJoinsTheFatesSettings) {
+  Network net = ParseNetwork(std::string(kNet) + R"pb(
+    fate { name: "osteo" condition: "X > 5" on_commit { name: "q" value: 2 } }
+    fate { name: "adipo" condition: "X < 1" }
+  )pb");
+  const Status s = ApplyScenario(net, ParseScenario(R"pb(
+    on_commit { fate: "osteo" set { name: "k" value: 0 } set { name: "q" value: 3 } }
+    on_commit { fate: "adipo" set { name: "X" value: 4 } }
+  )pb"), "cko.textproto", Locate);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(net.parameter(0).value(), 4.0);  // k itself unchanged
+  ASSERT_EQ(net.fate(0).on_commit_size(), 2);
+  EXPECT_EQ(net.fate(0).on_commit(0).name(), "q");
+  EXPECT_EQ(net.fate(0).on_commit(0).value(), 3.0);
+  EXPECT_EQ(net.fate(0).on_commit(1).name(), "k");
+  EXPECT_EQ(net.fate(0).on_commit(1).value(), 0.0);
+  ASSERT_EQ(net.fate(1).on_commit_size(), 1);
+  EXPECT_EQ(net.fate(1).on_commit(0).value(), 4.0);
+}
+
+TEST(ScenarioTest, OnCommitRefusesUnknownFatesAndBadSettings) {
+  Network net = ParseNetwork(std::string(kNet) + R"pb(
+    fate { name: "osteo" condition: "X > 5" }
+  )pb");
+  const std::string before = net.DebugString();
+  const Status s = ApplyScenario(net, ParseScenario(R"pb(
+    on_commit { fate: "oc" set { name: "k" value: 0 } }
+    on_commit { fate: "osteo"
+                set { name: "nope" value: 1 }
+                set { name: "k" value: 101 }
+                set { name: "p" value: 1 }
+                set { name: "X" value: 1.5 }
+                set { name: "X" value: 1 } }
+  )pb"), "bad.textproto", Locate);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "S:on_commit#0:fate#-1: scenario's on_commit names fate 'oc', which network 'net' does "
+            "not declare (its fates: osteo)\n"
+            "S:on_commit#1:set#0: scenario sets on commitment 'nope', which is not a species or "
+            "parameter of network 'net'\n"
+            "S:on_commit#1:set#1:value#-1: scenario sets on commitment parameter 'k' to 101, "
+            "outside its range [0, 100]\n"
+            "S:on_commit#1:set#2: scenario sets on commitment parameter 'p', which an assignment "
+            "rule defines; the setting would have no effect\n"
+            "S:on_commit#1:set#3:value#-1: scenario sets on commitment the count of species 'X' "
+            "to 1.5, not a whole number of molecules below 2^53\n"
+            "S:on_commit#1:set#4: scenario sets on commitment 'X' twice in `on_commit`");
+  EXPECT_EQ(net.DebugString(), before);
+
+  Network single = ParseNetwork(kNet);
+  const Status none = ApplyScenario(single, ParseScenario(R"pb(
+    on_commit { fate: "osteo" set { name: "k" value: 0 } }
+  )pb"), "cko.textproto", Locate);
+  EXPECT_EQ(none.message(),
+            "S:on_commit#0:fate#-1: scenario's on_commit names fate 'osteo', which network 'net' "
+            "does not declare (it declares no fates; population networks do)");
+}
+
 TEST(ScenarioTest, WithoutLocatorNamesTheFile) {
   Network net = ParseNetwork(kNet);
   const Status s = ApplyScenario(net, ParseScenario(R"pb(set { name: "nope" value: 1 })pb"),

@@ -326,6 +326,145 @@ TEST(PopulationCliTest, CocultureBadInput) {
   const Result help = Grnsim(dir, "population --help");
   EXPECT_TRUE(Contains(help.out, "--coculture")) << help.out;
   EXPECT_TRUE(Contains(help.out, "applies to both networks")) << help.out;
+  EXPECT_TRUE(Contains(help.out, "--ocp-day")) << help.out;
+  const Result late = Grnsim(dir, co + " --ocp-cells 5 --ocp-day 0.25");
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_TRUE(Contains(late.err, "--ocp-day must be in [0, --days)")) << late.err;
+  const Result day_alone = Grnsim(dir, run + " --ocp-day 0.1");
+  EXPECT_EQ(day_alone.exit_code, 2);
+  EXPECT_TRUE(Contains(day_alone.err, "--ocp-day needs --coculture")) << day_alone.err;
+  // A scenario's on_commit goes to the network that declares the fate.
+  const std::string cko = WriteScenario(
+      dir, "cko",
+      "on_commit { fate: \"osteo\" set { name: \"W1_GENE\" value: 0 } }\n"
+      "on_commit { fate: \"oc\" set { name: \"MIR148_GENE\" value: 0 } }\n");
+  EXPECT_EQ(Grnsim(dir, co + " --ocp-cells 5 --scenario " + cko).exit_code, 0);
+  const Result single = Grnsim(dir, run + " --scenario " + cko);
+  EXPECT_EQ(single.exit_code, 2) << "the MSCs alone have no fate 'oc'";
+  EXPECT_TRUE(Contains(single.err, "names fate 'oc'")) << single.err;
+}
+
+// --ocp-day: the precursors are plated onto the MSC layer that day; before it
+// there are none, and the MSC columns are as without them.
+TEST(PopulationCliTest, CocultureOcpDayPlatesThePrecursorsLater) {
+  const std::string dir = MakeTempDir();
+  const std::string base = "population " + kMscNetwork + " --cells 20 --days 2 --replicates 2 "
+                           "--seed 4 --method hybrid --quiet";
+  const Result late =
+      Grnsim(dir, base + " --coculture " + kOcpNetwork + " --ocp-cells 30 --ocp-day 1 --output " +
+                      dir + "/late");
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  const std::string summary = ReadFile(dir + "/late/summary.csv");
+  EXPECT_TRUE(Contains(summary, "; ocp cells 30 from day 1;")) << summary;
+  const std::vector<std::string> rows = CsvRows(summary);
+  ASSERT_EQ(rows.size(), 4u) << summary;  // header, days 0, 1, 2
+  auto ocp_alive = [](const std::string& row) {
+    std::vector<std::string> fields;
+    std::string field;
+    for (char c : row + ",") {
+      if (c == ',') {
+        fields.push_back(field);
+        field.clear();
+      } else {
+        field += c;
+      }
+    }
+    return std::stod(fields.at(7));  // day, 3 fractions, log2 ratio and its CI, ocp_alive
+  };
+  EXPECT_EQ(ocp_alive(rows[1]), 0.0) << rows[1];
+  EXPECT_GT(ocp_alive(rows[2]), 25.0) << rows[2];
+  const Result msc = Grnsim(dir, base + " --output " + dir + "/msc");
+  ASSERT_EQ(msc.exit_code, 0) << msc.err;
+  EXPECT_EQ(CsvRows(ReadFile(dir + "/msc/summary.csv")), CsvRows(summary, 7));
+}
+
+// Infusion (--infuse): the toggle network with a homing rule on its A level
+// and an OPG flux (J_OPG) for the per-infused-cell readout.
+std::string WriteHomingToggle(const std::string& dir) {
+  std::string text = ReadFile(kToggle);
+  const std::string population = "population { cycle_time: \"36\"";
+  const std::size_t at = text.find(population);
+  EXPECT_NE(at, std::string::npos);
+  text.replace(at, population.size(),
+               "population { homing { probability: \"A^2 / (A^2 + 200^2)\" } cycle_time: \"36\"");
+  text += "parameter { name: \"J_OPG\" value: 0 }\n"
+          "assignment_rule { variable: \"J_OPG\" expression: \"10 * A\" }\n";
+  WriteFile(dir + "/homing_toggle.textproto", text);
+  return dir + "/homing_toggle.textproto";
+}
+
+TEST(PopulationCliTest, InfusionAddsColumnsSameForOneAndTwoThreads) {
+  const std::string dir = MakeTempDir();
+  const std::string run = "population " + WriteHomingToggle(dir) +
+                          " --cells 20 --infuse 100 --days 2 --replicates 3 --seed 7 --quiet";
+  const Result one = Grnsim(dir, run + " --threads 1 --output " + dir + "/t1");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const Result two = Grnsim(dir, run + " --threads 2 --output " + dir + "/t2");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(one.out, two.out);
+  for (const char* file : {"/replicates.csv", "/summary.csv"}) {
+    EXPECT_EQ(ReadFile(dir + "/t1" + file), ReadFile(dir + "/t2" + file)) << file;
+  }
+  const std::string summary = ReadFile(dir + "/t1/summary.csv");
+  EXPECT_TRUE(Contains(summary,
+                       "\nday,osteo_fraction,adipo_fraction,uncommitted_fraction,log2_ratio,"
+                       "log2_ratio_lo,log2_ratio_hi,homed_fraction,homed_fraction_lo,"
+                       "homed_fraction_hi,donor_osteo_per_infused,donor_osteo_per_infused_lo,"
+                       "donor_osteo_per_infused_hi,donor_opg_flux_per_infused,"
+                       "donor_opg_flux_per_infused_lo,donor_opg_flux_per_infused_hi\n0,"))
+      << summary;
+  EXPECT_TRUE(Contains(summary, "; infused 100 donor cells, pre-culture 48 h, homing '")) << summary;
+  const std::string replicates = ReadFile(dir + "/t1/replicates.csv");
+  EXPECT_TRUE(Contains(replicates, ",divisions,deaths,infused,homed,homed_fraction,"
+                                   "mean_homing_probability,donor_cells,donor_osteo_per_infused,"
+                                   "donor_opg_flux_per_infused\n"))
+      << replicates;
+  EXPECT_TRUE(Contains(one.out, "homed fraction ")) << one.out;
+  // Homed cells alone.
+  const Result alone = Grnsim(dir, run + " --cells 0 --output " + dir + "/alone");
+  EXPECT_EQ(alone.exit_code, 0) << alone.err;
+  // Without --infuse the columns are those of any run.
+  const Result plain = Grnsim(dir, "population " + dir + "/homing_toggle.textproto --cells 20 "
+                                   "--days 1 --replicates 2 --seed 7 --quiet --output " + dir + "/plain");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_FALSE(Contains(ReadFile(dir + "/plain/summary.csv"), "homed")) ;
+  EXPECT_FALSE(Contains(ReadFile(dir + "/plain/replicates.csv"), "homed"));
+  EXPECT_FALSE(Contains(plain.out, "homed"));
+}
+
+TEST(PopulationCliTest, InfusionBadInput) {
+  const std::string dir = MakeTempDir();
+  const std::string network = WriteHomingToggle(dir);
+  const std::string run = "population " + network + " --days 1 --replicates 1 --seed 1 --quiet";
+  struct Case {
+    std::string args, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {" --infuse 0", "--infuse must be in [1, 10000000]"},
+           {" --infuse many", "--infuse"},
+           {" --infuse 10 --preculture-hours -1", "--preculture-hours must be in [0, 1e5]"},
+           {" --cells 0", "--cells must be >= 1"},
+           // 400 sites, all taken by residents: no room for a homed cell.
+           {" --cells 400 --infuse 300", "free"}}) {
+    const Result r = Grnsim(dir, run + c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+    EXPECT_TRUE(Contains(r.err, c.message)) << c.args << "\n" << r.err;
+  }
+  // The plain toggle has no homing rule.
+  const Result no_rule = Grnsim(dir, "population " + kToggle + " --infuse 10 --days 1 --quiet");
+  EXPECT_EQ(no_rule.exit_code, 2);
+  EXPECT_TRUE(Contains(no_rule.err, "homing")) << no_rule.err;
+  // A homing rule but no J_OPG to report.
+  std::string text = ReadFile(network);
+  text = text.substr(0, text.find("parameter { name: \"J_OPG\""));
+  WriteFile(dir + "/no_flux.textproto", text);
+  const Result no_flux =
+      Grnsim(dir, "population " + dir + "/no_flux.textproto --infuse 10 --days 1 --quiet");
+  EXPECT_EQ(no_flux.exit_code, 2);
+  EXPECT_TRUE(Contains(no_flux.err, "J_OPG")) << no_flux.err;
+  const Result help = Grnsim(dir, "population --help");
+  EXPECT_TRUE(Contains(help.out, "--infuse N")) << help.out;
+  EXPECT_TRUE(Contains(help.out, "--preculture-hours")) << help.out;
 }
 
 }  // namespace

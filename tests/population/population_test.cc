@@ -538,6 +538,54 @@ TEST(PopulationTest, PartnersReadSummedPoolsAndMayRunAlone) {
   EXPECT_FALSE(Population::Create(well.model, well.rules, options).ok());
 }
 
+// PartnerOptions::seed_time: no partners before it; plated at the first sync
+// point at or after it, then fed, run and counted from there; the primary
+// cells are as without partners; the same bytes for 1 and 2 threads.
+TEST(PopulationTest, PartnersPlatedLaterJoinAtTheFirstSyncPointAfter) {
+  const Loaded toggle = LoadToggle();
+  const Loaded partner = LoadPartner();
+  ASSERT_TRUE(toggle.model && partner.model);
+  PopulationOptions options;
+  options.initial_cells = 30;
+  options.seed = 8;
+  options.sync_interval = 0.5;
+  auto alone = Make(toggle, options);
+  ASSERT_TRUE(alone && alone->AdvanceTo(30.0).ok());
+  options.partner.model = partner.model;
+  options.partner.rules = partner.rules;
+  options.partner.initial_cells = 25;
+  options.partner.seed_time = 20.2;  // between sync points: plated at 20.5
+  std::string partner_bytes;
+  for (unsigned threads : {1u, 2u}) {
+    options.threads = threads;
+    auto p = Make(toggle, options);
+    ASSERT_TRUE(p);
+    ASSERT_TRUE(p->AdvanceTo(20.0).ok());
+    EXPECT_TRUE(p->partner_cells().empty()) << "plated before its time";
+    EXPECT_EQ(p->PartnerCounts().alive, 0u);
+    ASSERT_TRUE(p->AdvanceTo(20.5).ok());
+    ASSERT_EQ(p->partner_cells().size(), 25u);
+    for (const Cell& o : p->partner_cells()) {
+      EXPECT_EQ(o.birth_time, 20.5);
+      EXPECT_EQ(o.state.t, 20.5) << "a plated cell starts at the plating time";
+    }
+    ASSERT_TRUE(p->AdvanceTo(30.0).ok());
+    for (const Cell& o : p->partner_cells()) EXPECT_EQ(o.state.t, 30.0);
+    EXPECT_GT(p->partner_events(), 0u);
+    // Partners live from 20.5 only (some die: rate 0.01 /h).
+    EXPECT_LE(p->partner_cell_time(), 25 * 9.5 + 1e-9);
+    EXPECT_GT(p->partner_cell_time(), 0.7 * 25 * 9.5);
+    EXPECT_TRUE(Fingerprint(*p) == Fingerprint(*alone)) << "partners changed the primary cells";
+    if (threads == 1) {
+      partner_bytes = PartnerFingerprint(*p);
+    } else {
+      EXPECT_TRUE(PartnerFingerprint(*p) == partner_bytes) << "2 threads differ from 1";
+    }
+  }
+  options.partner.seed_time = -1;
+  EXPECT_FALSE(Population::Create(toggle.model, toggle.rules, options).ok());
+}
+
 TEST(PopulationTest, RefusesDividingPartnersAndAnEmptyWell) {
   const Loaded toggle = LoadToggle();
   PopulationOptions options;
