@@ -20,7 +20,8 @@
 // 2 replicates (verdicts printed only); CI 500 infused, 20 residents, 3 days,
 // 4 replicates; full 2000 infused, 200 residents, 14 days, 10 replicates.
 // Runs are cached like the other population validation runs
-// (population_support.h), by command line, binary and networks/.
+// (population_support.h, RunPopulationCached), by command line, binary and
+// networks/.
 //
 // Measured (seed 20261126, full-size donors: 2000 infused x 10 replicates,
 // cells 0, 0.25 d; the homed fraction does not depend on the residents):
@@ -69,56 +70,19 @@ struct HomingRun {
 };
 
 bool ParseHoming(const std::string& text, std::vector<HomingReplicate>* out, std::string* error) {
-  std::istringstream in(text);
-  std::string line;
-  std::vector<std::string> header;
-  auto split = [](const std::string& l) {
-    std::vector<std::string> fields;
-    std::stringstream s(l);
-    std::string field;
-    while (std::getline(s, field, ',')) fields.push_back(field);
-    return fields;
-  };
-  const std::vector<std::string> wanted = {"replicate", "day", "homed_fraction",
-                                           "donor_osteo_per_infused", "donor_opg_flux_per_infused"};
-  std::vector<int> col(wanted.size(), -1);
-  std::map<std::uint64_t, std::pair<double, HomingReplicate>> last;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const std::vector<std::string> fields = split(line);
-    if (header.empty()) {
-      header = fields;
-      for (std::size_t w = 0; w < wanted.size(); ++w) {
-        for (std::size_t k = 0; k < header.size(); ++k) {
-          if (header[k] == wanted[w]) col[w] = static_cast<int>(k);
-        }
-        if (col[w] < 0) {
-          *error = "replicates.csv has no column " + wanted[w];
-          return false;
-        }
-      }
-      continue;
-    }
-    if (fields.size() != header.size()) {
-      *error = "replicates.csv: a row's field count differs from the header's";
-      return false;
-    }
-    auto number = [&](int w) { return std::strtod(fields[col[w]].c_str(), nullptr); };
-    const auto replicate = std::strtoull(fields[col[0]].c_str(), nullptr, 10);
-    const double day = number(1);
-    auto it = last.find(replicate);
-    if (it == last.end() || day >= it->second.first) {
-      last[replicate] = {day, {number(2), number(3), number(4)}};
-    }
+  std::vector<std::vector<double>> rows;
+  if (!population_internal::LastDayValues(
+          text, {"homed_fraction", "donor_osteo_per_infused", "donor_opg_flux_per_infused"}, &rows,
+          error)) {
+    return false;
   }
   out->clear();
-  for (const auto& [replicate, day_values] : last) out->push_back(day_values.second);
+  for (const std::vector<double>& r : rows) out->push_back({r[0], r[1], r[2]});
   return true;
 }
 
 // Runs (or reuses) baseline_mixed + `scenarios` (paths) in infusion mode.
 const HomingRun& Arm(const std::string& label, const std::vector<std::string>& scenarios) {
-  namespace pi = population_internal;
   static std::map<std::string, HomingRun> memo;
   const InfusionSize size = CurrentInfusionSize();
   std::vector<std::string> args = {NetworksDir() + "msc_population.textproto", "--scenario",
@@ -127,65 +91,20 @@ const HomingRun& Arm(const std::string& label, const std::vector<std::string>& s
     args.push_back("--scenario");
     args.push_back(s);
   }
-  char days[32];
-  std::snprintf(days, sizeof days, "%.17g", size.days);
   for (const std::string& a :
        {std::string("--method"), std::string("hybrid"), std::string("--infuse"),
         std::to_string(size.infused), std::string("--cells"), std::to_string(size.cells),
-        std::string("--days"), std::string(days), std::string("--replicates"),
+        std::string("--days"), DaysArgument(size.days), std::string("--replicates"),
         std::to_string(size.replicates), std::string("--seed"), std::to_string(kSeed),
         std::string("--threads"), std::string("2")}) {
     args.push_back(a);
   }
-  std::string arguments;
-  for (const std::string& a : args) arguments += " " + pi::Quote(a);
+  const std::string arguments = QuotedArguments(args);
   if (auto it = memo.find(arguments); it != memo.end()) return it->second;
   HomingRun& run = memo[arguments];
   run.label = label;
-
-  const char* cache_env = std::getenv("GRN_POPULATION_CACHE");
-  const bool use_cache = cache_env == nullptr || std::string(cache_env) != "off";
-  char key[17];
-  std::snprintf(key, sizeof key, "%016" PRIx64, pi::Fnv1a(pi::InputsFingerprint(), arguments));
-  const std::filesystem::path cache_dir =
-      testing::TempDir() + "grn_homing_validation_" + std::to_string(::getuid());
-  std::error_code ec;
-  std::filesystem::create_directories(cache_dir, ec);
-  const std::string cached = (cache_dir / (std::string(key) + ".csv")).string();
-  const int lock = ::open((cache_dir / (std::string(key) + ".lock")).c_str(), O_CREAT | O_RDWR, 0644);
-  if (lock >= 0) ::flock(lock, LOCK_EX);
-  std::string text, error;
-  const auto start = std::chrono::steady_clock::now();
-  if (use_cache && std::filesystem::exists(cached)) {
-    text = pi::ReadWhole(cached);
-    std::printf("[homing] %s: cached (%s)\n", label.c_str(), cached.c_str());
-  } else {
-    const std::string out_dir =
-        testing::TempDir() + "grn_homing_run_" + std::to_string(::getpid()) + "_" + key;
-    const std::string command = pi::Quote(GRNSIM_BINARY) + " population" + arguments +
-                                " --output " + pi::Quote(out_dir) + " --quiet >/dev/null 2>" +
-                                pi::Quote(out_dir + ".stderr");
-    const int rc = std::system(command.c_str());
-    if (rc != 0) {
-      error = "grnsim failed (status " + std::to_string(rc) + "): " +
-              pi::ReadWhole(out_dir + ".stderr") + "\ncommand: " + command;
-    } else {
-      text = pi::ReadWhole(out_dir + "/replicates.csv");
-      if (use_cache) {
-        const std::string temp = cached + ".tmp" + std::to_string(::getpid());
-        std::ofstream(temp, std::ios::binary) << text;
-        std::filesystem::rename(temp, cached, ec);
-      }
-    }
-    std::filesystem::remove_all(out_dir, ec);
-    std::filesystem::remove(out_dir + ".stderr", ec);
-    std::printf("[homing] %s: %.1f s\n", label.c_str(),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  if (lock >= 0) {
-    ::flock(lock, LOCK_UN);
-    ::close(lock);
-  }
+  std::string error;
+  const std::string text = RunPopulationCached("homing " + label, arguments, &error);
   if (error.empty() && !ParseHoming(text, &run.replicates, &error)) run.replicates.clear();
   if (error.empty() && run.replicates.size() != size.replicates) {
     error = "expected " + std::to_string(size.replicates) + " replicates, got " +

@@ -64,7 +64,7 @@ struct PopulationSize {
 inline PopulationSize CurrentPopulationSize() {
   if (SmokeSize()) return {10, 1, 2};
   if (FullSize()) return {200, 14, 10};
-  return {60, 7, 4};
+  return {60, 7, 8};
 }
 
 // One replicate at the last day.
@@ -135,10 +135,10 @@ inline std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-// Parses DIR/replicates.csv (provenance lines start with '#'): the counts of
-// every replicate at the last day.
-inline bool ParseReplicates(const std::string& text, std::vector<ReplicateFates>* out,
-                            std::string* error) {
+// Parses DIR/replicates.csv (provenance lines start with '#'): per
+// replicate, in replicate order, the values of `columns` at its last day.
+inline bool LastDayValues(const std::string& text, const std::vector<std::string>& columns,
+                          std::vector<std::vector<double>>* out, std::string* error) {
   std::istringstream in(text);
   std::string line;
   std::vector<std::string> header;
@@ -149,8 +149,10 @@ inline bool ParseReplicates(const std::string& text, std::vector<ReplicateFates>
     while (std::getline(s, field, ',')) fields.push_back(field);
     return fields;
   };
-  std::map<std::uint64_t, std::pair<double, ReplicateFates>> last;  // replicate -> (day, fates)
-  int replicate_col = -1, day_col = -1, cells_col = -1, osteo_col = -1, adipo_col = -1;
+  std::vector<int> col(columns.size(), -1);
+  int replicate_col = -1, day_col = -1;
+  // replicate -> (day, values)
+  std::map<std::uint64_t, std::pair<double, std::vector<double>>> last;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     const std::vector<std::string> fields = split(line);
@@ -159,13 +161,19 @@ inline bool ParseReplicates(const std::string& text, std::vector<ReplicateFates>
       for (int k = 0; k < static_cast<int>(header.size()); ++k) {
         if (header[k] == "replicate") replicate_col = k;
         if (header[k] == "day") day_col = k;
-        if (header[k] == "cells") cells_col = k;
-        if (header[k] == "osteo_count") osteo_col = k;
-        if (header[k] == "adipo_count") adipo_col = k;
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          if (header[k] == columns[c]) col[c] = k;
+        }
       }
-      if (std::min({replicate_col, day_col, cells_col, osteo_col, adipo_col}) < 0) {
-        *error = "replicates.csv lacks one of replicate, day, cells, osteo_count, adipo_count";
+      if (replicate_col < 0 || day_col < 0) {
+        *error = "replicates.csv lacks the replicate or day column";
         return false;
+      }
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (col[c] < 0) {
+          *error = "replicates.csv has no column " + columns[c];
+          return false;
+        }
       }
       continue;
     }
@@ -176,18 +184,103 @@ inline bool ParseReplicates(const std::string& text, std::vector<ReplicateFates>
     }
     const auto replicate = std::strtoull(fields[replicate_col].c_str(), nullptr, 10);
     const double day = std::strtod(fields[day_col].c_str(), nullptr);
-    ReplicateFates fates{std::strtod(fields[cells_col].c_str(), nullptr),
-                         std::strtod(fields[osteo_col].c_str(), nullptr),
-                         std::strtod(fields[adipo_col].c_str(), nullptr)};
+    std::vector<double> values;
+    for (int c : col) values.push_back(std::strtod(fields[c].c_str(), nullptr));
     auto it = last.find(replicate);
-    if (it == last.end() || day >= it->second.first) last[replicate] = {day, fates};
+    if (it == last.end() || day >= it->second.first) last[replicate] = {day, values};
   }
   out->clear();
-  for (const auto& [replicate, day_fates] : last) out->push_back(day_fates.second);
+  for (const auto& [replicate, day_values] : last) out->push_back(day_values.second);
+  return true;
+}
+
+// The fate counts of every replicate at the last day.
+inline bool ParseReplicates(const std::string& text, std::vector<ReplicateFates>* out,
+                            std::string* error) {
+  std::vector<std::vector<double>> rows;
+  if (!LastDayValues(text, {"cells", "osteo_count", "adipo_count"}, &rows, error)) return false;
+  out->clear();
+  for (const std::vector<double>& r : rows) out->push_back({r[0], r[1], r[2]});
   return true;
 }
 
 }  // namespace population_internal
+
+// Runs (or reuses) `grnsim population <arguments> --output DIR --quiet` and
+// returns DIR/replicates.csv, or "" with *error set. `arguments` is the
+// quoted argument list (" 'a' 'b' ..."); `label` names the run in messages.
+// Cached in the process and across processes (see the top of this file).
+inline std::string RunPopulationCached(const std::string& label, const std::string& arguments,
+                                       std::string* error) {
+  namespace pi = population_internal;
+  static std::map<std::string, std::string> memo;
+  if (auto it = memo.find(arguments); it != memo.end()) return it->second;
+
+  // GRN_POPULATION_CACHE=off recomputes every run once per process (timing,
+  // or distrust of the cache); any other value, or none, uses it.
+  const char* cache_env = std::getenv("GRN_POPULATION_CACHE");
+  const bool use_cache = cache_env == nullptr || std::string(cache_env) != "off";
+  char key[17];
+  std::snprintf(key, sizeof key, "%016" PRIx64,
+                pi::Fnv1a(pi::InputsFingerprint(), arguments));
+  const std::filesystem::path cache_dir = testing::TempDir() + "grn_population_validation_" +
+                                          std::to_string(::getuid());
+  std::error_code ec;
+  std::filesystem::create_directories(cache_dir, ec);
+  const std::string cached = (cache_dir / (std::string(key) + ".csv")).string();
+  const int lock = ::open((cache_dir / (std::string(key) + ".lock")).c_str(), O_CREAT | O_RDWR, 0644);
+  if (lock >= 0) ::flock(lock, LOCK_EX);  // without a lock the run is only repeated, not wrong
+
+  std::string text;
+  const auto start = std::chrono::steady_clock::now();
+  if (use_cache && std::filesystem::exists(cached)) {
+    text = pi::ReadWhole(cached);
+    std::printf("[population] %s: cached (%s)\n", label.c_str(), cached.c_str());
+  } else {
+    const std::string out_dir = testing::TempDir() + "grn_population_run_" + std::to_string(::getpid()) +
+                                "_" + key;
+    const std::string command = pi::Quote(GRNSIM_BINARY) + " population" + arguments + " --output " +
+                                pi::Quote(out_dir) + " --quiet >/dev/null 2>" +
+                                pi::Quote(out_dir + ".stderr");
+    const int rc = std::system(command.c_str());
+    if (rc != 0) {
+      *error = (WIFEXITED(rc) ? "grnsim exited with " + std::to_string(WEXITSTATUS(rc))
+                              : "grnsim did not exit normally (status " + std::to_string(rc) + ")") +
+               ": " + pi::ReadWhole(out_dir + ".stderr") + "\ncommand: " + command;
+    } else {
+      text = pi::ReadWhole(out_dir + "/replicates.csv");
+      if (use_cache) {  // written whole, then renamed: a reader never sees half a file
+        const std::string temp = cached + ".tmp" + std::to_string(::getpid());
+        std::ofstream(temp, std::ios::binary) << text;
+        std::filesystem::rename(temp, cached, ec);
+      }
+    }
+    std::filesystem::remove_all(out_dir, ec);
+    std::filesystem::remove(out_dir + ".stderr", ec);
+    std::printf("[population] %s: %.1f s\n", label.c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (lock >= 0) {
+    ::flock(lock, LOCK_UN);
+    ::close(lock);
+  }
+  if (!text.empty()) memo[arguments] = text;
+  return text;
+}
+
+// " 'a' 'b' ...": `args` quoted for the shell, each preceded by a space.
+inline std::string QuotedArguments(const std::vector<std::string>& args) {
+  std::string arguments;
+  for (const std::string& a : args) arguments += " " + population_internal::Quote(a);
+  return arguments;
+}
+
+// "%.17g" of a number of days, so the command line names it exactly.
+inline std::string DaysArgument(double days) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", days);
+  return text;
+}
 
 // Runs (or reuses) `grnsim population networks/msc_population.textproto
 // --scenario scenarios/baseline_mixed.textproto --scenario <each of
@@ -207,70 +300,19 @@ inline const PopulationRun& RunPopulationArm(const std::vector<std::string>& sce
     args.push_back(NetworksDir() + "scenarios/" + s);
     label += " + " + s.substr(0, s.find('.'));
   }
-  char days[32];
-  std::snprintf(days, sizeof days, "%.17g", size.days);
   for (const std::string& a :
        {std::string("--method"), std::string("hybrid"), std::string("--cells"),
-        std::to_string(size.cells), std::string("--days"), std::string(days),
+        std::to_string(size.cells), std::string("--days"), DaysArgument(size.days),
         std::string("--replicates"), std::to_string(size.replicates), std::string("--seed"),
         std::to_string(seed), std::string("--threads"), std::string("2")}) {
     args.push_back(a);
   }
-  std::string arguments;
-  for (const std::string& a : args) arguments += " " + pi::Quote(a);
+  const std::string arguments = QuotedArguments(args);
   if (auto it = memo.find(arguments); it != memo.end()) return it->second;
-
-  // GRN_POPULATION_CACHE=off recomputes every arm once per process (timing,
-  // or distrust of the cache); any other value, or none, uses it.
-  const char* cache_env = std::getenv("GRN_POPULATION_CACHE");
-  const bool use_cache = cache_env == nullptr || std::string(cache_env) != "off";
   PopulationRun& run = memo[arguments];
   run.label = label;
-  char key[17];
-  std::snprintf(key, sizeof key, "%016" PRIx64,
-                pi::Fnv1a(pi::InputsFingerprint(), arguments));
-  const std::filesystem::path cache_dir = testing::TempDir() + "grn_population_validation_" +
-                                          std::to_string(::getuid());
-  std::error_code ec;
-  std::filesystem::create_directories(cache_dir, ec);
-  const std::string cached = (cache_dir / (std::string(key) + ".csv")).string();
-  const int lock = ::open((cache_dir / (std::string(key) + ".lock")).c_str(), O_CREAT | O_RDWR, 0644);
-  if (lock >= 0) ::flock(lock, LOCK_EX);  // without a lock the run is only repeated, not wrong
-
-  std::string text;
   std::string error;
-  const auto start = std::chrono::steady_clock::now();
-  if (use_cache && std::filesystem::exists(cached)) {
-    text = pi::ReadWhole(cached);
-    std::printf("[population] %s: cached (%s)\n", label.c_str(), cached.c_str());
-  } else {
-    const std::string out_dir = testing::TempDir() + "grn_population_run_" + std::to_string(::getpid()) +
-                                "_" + key;
-    const std::string command = pi::Quote(GRNSIM_BINARY) + " population" + arguments + " --output " +
-                                pi::Quote(out_dir) + " --quiet >/dev/null 2>" +
-                                pi::Quote(out_dir + ".stderr");
-    const int rc = std::system(command.c_str());
-    if (rc != 0) {
-      error = (WIFEXITED(rc) ? "grnsim exited with " + std::to_string(WEXITSTATUS(rc))
-                             : "grnsim did not exit normally (status " + std::to_string(rc) + ")") +
-              ": " + pi::ReadWhole(out_dir + ".stderr") + "\ncommand: " + command;
-    } else {
-      text = pi::ReadWhole(out_dir + "/replicates.csv");
-      if (use_cache) {  // written whole, then renamed: a reader never sees half a file
-        const std::string temp = cached + ".tmp" + std::to_string(::getpid());
-        std::ofstream(temp, std::ios::binary) << text;
-        std::filesystem::rename(temp, cached, ec);
-      }
-    }
-    std::filesystem::remove_all(out_dir, ec);
-    std::filesystem::remove(out_dir + ".stderr", ec);
-    std::printf("[population] %s: %.1f s\n", label.c_str(),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  if (lock >= 0) {
-    ::flock(lock, LOCK_UN);
-    ::close(lock);
-  }
+  const std::string text = RunPopulationCached(label, arguments, &error);
   if (error.empty() && !pi::ParseReplicates(text, &run.replicates, &error)) run.replicates.clear();
   if (error.empty() && run.replicates.size() != size.replicates) {
     error = "replicates.csv has " + std::to_string(run.replicates.size()) + " replicates, expected " +

@@ -10,7 +10,7 @@
 // in order; all arms use one seed, so each baseline is computed once and
 // shared (cached by command line and inputs).
 //
-// Sizes: CI 60 cells × 7 days × 4 replicates, direction only (the point
+// Sizes: CI 60 cells × 7 days × 8 replicates, direction only (the point
 // estimate must have the expected sign); full (GRN_FULL=1) 200 cells × 14 days
 // × 10 replicates with the §3.9 rule (CI excludes 0 and the minimum is met);
 // smoke 10 cells × 1 day × 2 replicates, verdicts printed only.
@@ -18,7 +18,10 @@
 // The module parameters are not calibrated (C2–C4 do not hold; networks/
 // README.md, "Population calibration"): a check the model does not reproduce
 // is kept, measured and marked kReportOnly with its numbers, never weakened.
-// Numbers in the comments: effect [95% CI] at CI size, and at "14 d" = the
+// Numbers in the comments (except V6's) were measured before the osteoblast
+// promoter weights and at the earlier CI size of 4 replicates; the current
+// ones are in networks/README.md's generated table. They give: effect [95%
+// CI] at CI size, and at "14 d" = the
 // same command with 60 cells x 14 days x 8 replicates, seed 20261126 (run by
 // hand; full size, 200 cells x 14 d x 10, was not run: about 2-4 min per arm
 // at 100 cells x 3 replicates, so hours for the 18 arms). A check is
@@ -98,11 +101,11 @@ TEST(PopulationValidation, V5_Mettl3OverexpressionInE2Loss) {
 
 // V6 (fate row): Wnt1 knockout and heterozygote: log2 R down; the
 // heterozygote's effect smaller than the knockout's (monotone in the dose).
-// The knockout's effect is small: CI size -0.66 [-1.09, -0.07], 60 cells x
-// 14 d x 8 replicates -0.19 [-0.36, -0.06]. The heterozygote's is not
-// resolved (reported, not asserted): CI size -0.01 [-0.35, +0.26], 14 d
-// +0.16 [-0.03, +0.33], the wrong sign. het - KO: +0.65 (CI size), +0.35
-// [+0.07, +0.60] (14 d).
+// With the osteoblast promoter weights (OB_WEIGHT, §3.2) the knockout's
+// effect is -0.28 [-0.44, -0.12] at 60 cells x 14 d x 8 replicates (CI size,
+// 7 d: -0.23 [-0.74, +0.21], sign only). The heterozygote and the dose order
+// are not resolved (reported, not asserted): het -0.17 [-0.41, +0.08], het -
+// KO +0.12 [-0.13, +0.36] at 14 d; -0.24 and -0.01 at CI size.
 TEST(PopulationValidation, V6_Wnt1KnockoutAndHeterozygote) {
   const PopulationRun& b = Baseline();
   const PopulationRun& ko = Arm({"wnt1_knockout.textproto"});
@@ -113,7 +116,7 @@ TEST(PopulationValidation, V6_Wnt1KnockoutAndHeterozygote) {
          Assertion::kReportOnly);
   // het − KO > 0: the heterozygote stays above the knockout.
   Expect({"V6", "log2 R, het - KO", "up (monotone dose)", +1, 0.0, "difference"}, ko, het,
-         kLog2Ratio);
+         kLog2Ratio, Assertion::kReportOnly);
 }
 
 // V9: aged donor: log2 R down >= 1 (2-fold). CI size -7.08 [-7.90, -6.22];
