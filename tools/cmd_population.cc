@@ -518,11 +518,13 @@ struct PartnerSummaryRow {
   double alive;     // mean live precursors
   double fraction;  // mean fraction of live precursors committed to the fate
   Interval ci;      // 95% bootstrap interval of `fraction` (NaN for one replicate)
+  double multinucleated = NAN;  // mean fused cells (fusion declared), else NaN
+  Interval multinucleated_ci{NAN, NAN};
 };
 
 std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days,
                                                  const std::vector<ReplicateCounts>& replicates,
-                                                 int fate) {
+                                                 int fate, bool fusion) {
   std::vector<PartnerSummaryRow> rows;
   // Streams apart from Summarise's (k * 4 + which), so the MSC columns keep
   // their intervals.
@@ -537,6 +539,18 @@ std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days
     if (replicates.size() >= 2) {
       Rng rng = bootstrap_root.Split(k);
       row.ci = BootstrapMeanInterval(fraction, kBootstrapResamples, kConfidence, rng);
+    }
+    if (fusion) {
+      std::vector<double> fused;
+      for (const ReplicateCounts& rep : replicates) {
+        fused.push_back(static_cast<double>(rep[k].multinucleated));
+      }
+      row.multinucleated = Mean(fused);
+      if (replicates.size() >= 2) {
+        Rng rng = bootstrap_root.Split((std::uint64_t{1} << 20) + k);
+        row.multinucleated_ci =
+            BootstrapMeanInterval(fused, kBootstrapResamples, kConfidence, rng);
+      }
     }
     rows.push_back(row);
   }
@@ -630,12 +644,14 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
   out += ",senescent_count,uncommitted_count";
   for (const FateRule& f : rules.fates) out += "," + f.name + "_fraction";
   out += ",senescent_fraction,uncommitted_fraction,divisions,deaths";
+  if (rules.fusion.fate >= 0) out += ",multinucleated,multinucleated_nuclei";
   if (partners != nullptr) {
     out += ",ocp_cells";
     for (const FateRule& f : partner_rules->fates) out += ",ocp_" + f.name + "_count";
     out += ",ocp_senescent_count,ocp_uncommitted_count";
     for (const FateRule& f : partner_rules->fates) out += ",ocp_" + f.name + "_fraction";
     out += ",ocp_deaths";
+    if (partner_rules->fusion.fate >= 0) out += ",ocp_multinucleated,ocp_multinucleated_nuclei";
   }
   if (infusions != nullptr) {
     out += ",infused,homed,homed_fraction,mean_homing_probability,donor_cells,"
@@ -661,6 +677,10 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
       field(Number(Fraction(c.uncommitted, c.alive)));
       field(std::to_string(c.divisions));
       field(std::to_string(c.deaths));
+      if (rules.fusion.fate >= 0) {
+        field(std::to_string(c.multinucleated));
+        field(std::to_string(c.multinucleated_nuclei));
+      }
       if (partners != nullptr) {
         const PopulationCounts& o = (*partners)[r][k];
         field(std::to_string(o.alive));
@@ -669,6 +689,10 @@ std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& 
         field(std::to_string(o.uncommitted));
         for (std::uint64_t n : o.per_fate) field(Number(Fraction(n, o.alive)));
         field(std::to_string(o.deaths));
+        if (partner_rules->fusion.fate >= 0) {
+          field(std::to_string(o.multinucleated));
+          field(std::to_string(o.multinucleated_nuclei));
+        }
       }
       if (infusions != nullptr) {
         const ReplicateInfusion& inf = (*infusions)[r];
@@ -692,7 +716,9 @@ std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryR
   std::string out = provenance +
                     "day,osteo_fraction,adipo_fraction,uncommitted_fraction,log2_ratio,"
                     "log2_ratio_lo,log2_ratio_hi";
+  const bool fusion = !partners.empty() && !std::isnan(partners[0].multinucleated);
   if (!partners.empty()) out += ",ocp_alive,oc_fraction,oc_fraction_lo,oc_fraction_hi";
+  if (fusion) out += ",oc_multinucleated,oc_multinucleated_lo,oc_multinucleated_hi";
   if (!infusion.empty()) {
     out += ",homed_fraction,homed_fraction_lo,homed_fraction_hi,donor_osteo_per_infused,"
            "donor_osteo_per_infused_lo,donor_osteo_per_infused_hi,donor_opg_flux_per_infused,"
@@ -709,6 +735,10 @@ std::string SummaryCsv(const std::string& provenance, const std::vector<SummaryR
       out += ",";
       out += Number(o.alive) + "," + Number(o.fraction) + "," + Number(o.ci.lo) + "," +
              Number(o.ci.hi);
+      if (fusion) {
+        out += "," + Number(o.multinucleated) + "," + Number(o.multinucleated_ci.lo) + "," +
+               Number(o.multinucleated_ci.hi);
+      }
     }
     if (!infusion.empty()) {
       const InfusionSummaryRow& i = infusion[k];
@@ -1367,7 +1397,8 @@ int RunPopulation(int argc, char** argv) {
 
   const std::vector<SummaryRow> rows = Summarise(days, results, osteo, adipo);
   const std::vector<PartnerSummaryRow> partner_rows =
-      coculture ? SummarisePartners(days, partner_results, oc_fate)
+      coculture ? SummarisePartners(days, partner_results, oc_fate,
+                                    ocp.rules->fusion.fate >= 0)
                 : std::vector<PartnerSummaryRow>{};
   const std::vector<InfusionSummaryRow> infusion_rows =
       f.infuse_given ? SummariseInfusion(days, infusions) : std::vector<InfusionSummaryRow>{};

@@ -189,6 +189,31 @@ std::vector<Diagnostic> ValidatePopulationRules(const Network& net) {
             "population copy_at_division: '" + pop.copy_at_division(i) + "' is not a species");
       }
     }
+    if (pop.has_fusion()) {
+      const auto& fusion = pop.fusion();
+      bool known = false;
+      for (const auto& f : net.fate()) known = known || f.name() == fusion.fate();
+      if (!known) {
+        add({{"population", -1}, {"fusion", -1}, {"fate", -1}},
+            "population fusion: fate '" + fusion.fate() + "' is not declared");
+      }
+      if (!pop.quiescent()) {
+        add({{"population", -1}, {"fusion", -1}},
+            "population fusion needs quiescent: true (fused cells do not divide)");
+      }
+      if (fusion.rate().empty()) {
+        add({{"population", -1}, {"fusion", -1}, {"rate", -1}}, "population fusion: rate is empty");
+      } else {
+        check_expression(fusion.rate(), {{"population", -1}, {"fusion", -1}, {"rate", -1}},
+                         "population fusion rate");
+      }
+      if (fusion.min_contact() == 1 || fusion.min_contact() > 7 || fusion.min_nuclei() == 1 ||
+          fusion.min_nuclei() > 1000) {
+        add({{"population", -1}, {"fusion", -1}},
+            "population fusion: min_contact must be in [2, 7] (a pair and the cells touching it; "
+            "0: the default, 3) and min_nuclei in [2, 1000] (0: 3)");
+      }
+    }
     if (pop.has_homing()) {
       check_expression(pop.homing().probability(),
                        {{"population", -1}, {"homing", -1}, {"probability", -1}},
@@ -334,6 +359,13 @@ StatusOr<PopulationRules> CompilePopulationRules(const Network& net, const Compi
     for (const auto& h : pop.heterogeneity()) {
       rules.heterogeneity.push_back({h.parameter(), names.ParameterIndex(h.parameter()),
                                      std::sqrt(std::log1p(h.cv() * h.cv()))});
+    }
+    if (pop.has_fusion()) {
+      const auto& fusion = pop.fusion();
+      rules.fusion.fate = rules.FateIndex(fusion.fate());
+      GRN_RETURN_IF_ERROR(evaluate(fusion.rate(), "fusion rate", &rules.fusion.rate, 0.0, 1e300));
+      if (fusion.min_contact() > 0) rules.fusion.min_contact = fusion.min_contact();
+      if (fusion.min_nuclei() > 0) rules.fusion.min_nuclei = fusion.min_nuclei();
     }
     if (pop.has_homing()) {
       rules.has_homing = true;

@@ -79,6 +79,14 @@ struct HomingRule {
   ExpressionProgram probability;
 };
 
+// PopulationConfig.fusion (BIOLOGY.md §3.7).
+struct FusionRule {
+  int fate = -1;               // -1: no fusion
+  double rate = 0.0;           // per contact pair per model time unit
+  std::uint32_t min_contact = 3;
+  std::uint32_t min_nuclei = 3;
+};
+
 struct PopulationRules {
   std::vector<FateRule> fates;
   std::vector<CouplingRule> couplings;
@@ -99,6 +107,7 @@ struct PopulationRules {
   std::vector<HeterogeneityRule> heterogeneity;
   bool has_homing = false;  // the network declares population { homing }
   HomingRule homing;
+  FusionRule fusion;
 
   // The index of the fate called `name`, or -1.
   int FateIndex(const std::string& name) const;

@@ -558,6 +558,7 @@ std::vector<LintFinding> Lint(const Network& net) {
       if (!text->empty()) use_expression(*text);
     }
     if (pop.has_homing()) use_expression(pop.homing().probability());
+    if (pop.has_fusion()) use_expression(pop.fusion().rate());
   }
   for (std::string& name : MediumParameterNames(net)) used.insert(std::move(name));
   for (int i = 0; i < net.parameter_size(); ++i) {

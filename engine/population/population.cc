@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <string>
 
@@ -23,6 +24,10 @@ constexpr std::uint64_t kPopulationStream = 0;
 constexpr std::uint64_t kPartnerStream = ~std::uint64_t{0};
 // The infused donor cells' root stream, likewise apart from every other.
 constexpr std::uint64_t kDonorStream = ~std::uint64_t{0} - 1;
+// Fusion draws (primary and partner cells), apart from every cell's stream so
+// that fusion changes no cell's dynamics.
+constexpr std::uint64_t kFusionStream = ~std::uint64_t{0} - 2;
+constexpr std::uint64_t kPartnerFusionStream = ~std::uint64_t{0} - 3;
 
 // Samples n distinct sites of `num_sites` uniformly (a partial Fisher–Yates
 // shuffle), in draw order.
@@ -68,7 +73,9 @@ Population::Population(std::shared_ptr<const CompiledModel> model,
       lattice_(rules_->lattice_width, rules_->lattice_height),
       replicate_rng_(Rng(options.seed).Split(options.replicate)),
       pool_(std::max(1u, options.threads)),
-      partner_rng_(replicate_rng_.Split(kPartnerStream)) {}
+      partner_rng_(replicate_rng_.Split(kPartnerStream)),
+      fusion_rng_(replicate_rng_.Split(kFusionStream)),
+      partner_fusion_rng_(replicate_rng_.Split(kPartnerFusionStream)) {}
 
 StatusOr<std::unique_ptr<Population>> Population::Create(
     std::shared_ptr<const CompiledModel> model, std::shared_ptr<const PopulationRules> rules,
@@ -99,6 +106,12 @@ StatusOr<std::unique_ptr<Population>> Population::Create(
   }
   if (rules->copy_at_division.size() != model->num_species()) {
     return InternalError("population rules do not match the model");
+  }
+  const bool fusion = rules->fusion.fate >= 0 || (partners && partner.rules != nullptr &&
+                                                    partner.rules->fusion.fate >= 0);
+  if (fusion && options.mode != SpatialMode::kLattice) {
+    return InvalidArgumentError(
+        "fusion (population { fusion }) needs the lattice: fused cells are neighbours on it");
   }
   if (donors) {
     if (!rules->has_homing) {
@@ -478,6 +491,10 @@ Status Population::Step(double t_next) {
   time_ = t_next;
   UpdateDeathsAndDivisions(dt);
   if (partners) UpdatePartnerDeaths(dt);
+  if (rules_->fusion.fate >= 0) Fuse(cells_, *rules_, dt, fusion_rng_);
+  if (partners && options_.partner.rules->fusion.fate >= 0) {
+    Fuse(partner_cells_, *options_.partner.rules, dt, partner_fusion_rng_);
+  }
   RebuildSiteMap();
   UpdateCouplings();
   if (medium_) FeedCellsAndSumRates();
@@ -753,6 +770,7 @@ PopulationCounts Population::CountCells(const std::vector<Cell>& cells,
   counts.time = time;
   counts.alive = cells.size();
   counts.per_fate.assign(rules.fates.size(), 0);
+  std::map<std::uint64_t, std::uint64_t> nuclei;  // fused cell -> live nuclei
   for (const Cell& cell : cells) {
     if (cell.fate >= 0) {
       ++counts.per_fate[cell.fate];
@@ -761,8 +779,54 @@ PopulationCounts Population::CountCells(const std::vector<Cell>& cells,
     } else {
       ++counts.uncommitted;
     }
+    if (cell.fused_into != 0) ++nuclei[cell.fused_into];
+  }
+  for (const auto& [fused, n] : nuclei) {
+    if (n >= rules.fusion.min_nuclei) {
+      ++counts.multinucleated;
+      counts.multinucleated_nuclei += n;
+    }
   }
   return counts;
+}
+
+void Population::Fuse(std::vector<Cell>& cells, const PopulationRules& rules, double dt,
+                      Rng& stream) {
+  const FusionRule& fusion = rules.fusion;
+  const double p = -std::expm1(-fusion.rate * dt);
+  if (!(p > 0)) return;
+  std::vector<std::uint32_t> at(lattice_.num_sites(), kNoSite);
+  for (std::size_t i = 0; i < cells.size(); ++i) at[cells[i].site] = static_cast<std::uint32_t>(i);
+  auto committed = [&](std::uint32_t i) { return i != kNoSite && cells[i].fate == fusion.fate; };
+  auto group = [&](std::uint32_t i) {
+    return cells[i].fused_into != 0 ? cells[i].fused_into : cells[i].lineage;
+  };
+  std::vector<std::uint32_t> contact;
+  for (std::uint32_t i = 0; i < cells.size(); ++i) {
+    if (!committed(i)) continue;
+    for (std::uint32_t site : lattice_.Neighbours(cells[i].site)) {
+      const std::uint32_t j = at[site];
+      // Each pair once (j after i in lineage order), not already one cell.
+      if (j == kNoSite || j <= i || !committed(j) || group(i) == group(j)) continue;
+      contact = {i, j};
+      for (std::uint32_t k : {i, j}) {
+        for (std::uint32_t s : lattice_.Neighbours(cells[k].site)) {
+          if (committed(at[s]) && std::find(contact.begin(), contact.end(), at[s]) == contact.end()) {
+            contact.push_back(at[s]);
+          }
+        }
+      }
+      if (contact.size() < fusion.min_contact || !(stream.Uniform01() < p)) continue;
+      // One cell now: every nucleus of the later group joins the earlier one.
+      const std::uint64_t keep = std::min(group(i), group(j)), gone = std::max(group(i), group(j));
+      for (Cell& c : cells) {
+        if (c.fate == fusion.fate && (c.lineage == gone || c.fused_into == gone ||
+                                      c.lineage == keep)) {
+          c.fused_into = keep;
+        }
+      }
+    }
+  }
 }
 
 std::uint64_t Population::events() const {

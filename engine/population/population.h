@@ -164,6 +164,9 @@ struct Cell {
   int fate = -1;              // index into PopulationRules::fates; -1 none
   bool senescent = false;
   bool donor = false;  // an infused donor cell that homed, or its descendant
+  // Fusion (PopulationConfig.fusion): the lineage of the first nucleus of the
+  // multinucleated cell this one belongs to; 0 while not fused.
+  std::uint64_t fused_into = 0;
   double birth_time = 0.0;
   double committed_at = 0.0;
   std::int64_t divisions_left = -1;  // after commitment; -1: no limit
@@ -179,6 +182,8 @@ struct PopulationCounts {
   std::uint64_t senescent = 0;
   std::uint64_t uncommitted = 0;
   std::uint64_t divisions = 0, deaths = 0;  // cumulative since the start
+  // Fusion: multinucleated cells (at least min_nuclei nuclei) and their nuclei.
+  std::uint64_t multinucleated = 0, multinucleated_nuclei = 0;
 };
 
 // What the infusion did in one replicate.
@@ -236,6 +241,9 @@ class Population {
   Status PrecultureDonor(Cell& donor, unsigned worker);
   Status AdvancePartners(double t_next);
   void UpdatePartnerDeaths(double dt);
+  // Fusion of adjacent committed cells of `cells` (rules.fusion), drawing
+  // from `stream` in lineage order. REQUIRES: lattice mode.
+  void Fuse(std::vector<Cell>& cells, const PopulationRules& rules, double dt, Rng& stream);
   // Sets the partner cells' fed parameters from the medium and the primary
   // cells around them. REQUIRES: the site map is current.
   void FeedPartners();
@@ -285,6 +293,8 @@ class Population {
   std::vector<Status> partner_status_;
   std::vector<Cell> partner_cells_;
   bool partners_seeded_ = false;
+  Rng fusion_rng_{0};          // the primary cells' fusion draws
+  Rng partner_fusion_rng_{0};  // the partner cells' 
   double partner_cell_time_ = 0.0;
   std::uint64_t partner_deaths_ = 0;
   std::vector<double> contact_source_;  // per primary cell, one contact feed at a time

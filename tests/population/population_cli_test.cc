@@ -265,14 +265,16 @@ TEST(PopulationCliTest, CocultureSameBytesForThreadsAndMscColumnsUnchanged) {
   const std::string summary = ReadFile(dir + "/t1/summary.csv");
   EXPECT_TRUE(Contains(summary,
                        "log2_ratio_hi,ocp_alive,oc_fraction,oc_fraction_lo,"
-                       "oc_fraction_hi\n0,"))
+                       "oc_fraction_hi,oc_multinucleated,oc_multinucleated_lo,"
+                       "oc_multinucleated_hi\n0,"))
       << summary;
   EXPECT_TRUE(Contains(summary, "; co-culture network " + kOcpNetwork + " (fnv1a64 ")) << summary;
   EXPECT_TRUE(Contains(summary, "; ocp cells 40")) << summary;
   const std::string replicates = ReadFile(dir + "/t1/replicates.csv");
   EXPECT_TRUE(Contains(replicates,
                        ",deaths,ocp_cells,ocp_oc_count,ocp_senescent_count,"
-                       "ocp_uncommitted_count,ocp_oc_fraction,ocp_deaths\n0,0,30,"))
+                       "ocp_uncommitted_count,ocp_oc_fraction,ocp_deaths,ocp_multinucleated,"
+                       "ocp_multinucleated_nuclei\n0,0,30,"))
       << replicates;
   EXPECT_TRUE(Contains(one.out, "OCP")) << one.out;
 

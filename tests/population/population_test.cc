@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -584,6 +585,121 @@ TEST(PopulationTest, PartnersPlatedLaterJoinAtTheFirstSyncPointAfter) {
   }
   options.partner.seed_time = -1;
   EXPECT_FALSE(Population::Create(toggle.model, toggle.rules, options).ok());
+}
+
+// PopulationConfig.fusion (BIOLOGY.md §3.7): committed partners on adjacent
+// sites fuse; fusion draws from its own stream, so every cell's network runs
+// as without it; the bytes are the same for 1 and 2 threads; a fused cell's
+// nuclei are committed and connected on the lattice; and the counts follow
+// the min_nuclei rule.
+std::string FusingPartner(double rate, int min_contact) {
+  std::string text = kPartner;
+  const std::string quiescent = "population { quiescent: true";
+  text.replace(text.find(quiescent), quiescent.size(),
+               quiescent + " fusion { fate: \"high\" rate: \"" + std::to_string(rate) +
+                   "\" min_contact: " + std::to_string(min_contact) + " }");
+  return text;
+}
+
+TEST(PopulationTest, FusionJoinsAdjacentCommittedPartnersAndChangesNoDynamics) {
+  const Loaded toggle = LoadToggle();  // a 20 x 20 lattice
+  const Loaded plain = LoadPartner();
+  const Loaded fusing = LoadPartner(FusingPartner(2.0, 3));
+  ASSERT_TRUE(toggle.model && plain.model && fusing.model);
+  ASSERT_EQ(fusing.rules->fusion.fate, 0);
+  PopulationOptions options;
+  options.initial_cells = 10;
+  options.seed = 21;
+  options.partner.initial_cells = 300;  // of 400 sites: dense
+  auto run = [&](const Loaded& partner, unsigned threads) {
+    options.partner.model = partner.model;
+    options.partner.rules = partner.rules;
+    options.threads = threads;
+    auto p = Make(toggle, options);
+    EXPECT_TRUE(p && p->AdvanceTo(30.0).ok());
+    return p;
+  };
+  auto without = run(plain, 1);
+  auto with = run(fusing, 1);
+  auto with_two = run(fusing, 2);
+  ASSERT_TRUE(without && with && with_two);
+  EXPECT_TRUE(PartnerFingerprint(*with) == PartnerFingerprint(*without))
+      << "fusion changed the partners' networks or fates";
+  EXPECT_TRUE(PartnerFingerprint(*with_two) == PartnerFingerprint(*with));
+  const PopulationCounts counts = with->PartnerCounts();
+  EXPECT_GT(counts.multinucleated, 0u);
+  EXPECT_EQ(without->PartnerCounts().multinucleated, 0u);
+  EXPECT_EQ(with_two->PartnerCounts().multinucleated, counts.multinucleated);
+
+  const auto& cells = with->partner_cells();
+  const HexLattice& lattice = with->lattice();
+  std::map<std::uint64_t, std::uint64_t> nuclei;
+  for (const Cell& c : cells) {
+    if (c.fused_into == 0) continue;
+    EXPECT_EQ(c.fate, 0) << "only committed cells fuse";
+    ++nuclei[c.fused_into];
+  }
+  std::uint64_t multinucleated = 0, in_them = 0;
+  for (const auto& [group, n] : nuclei) {
+    if (n >= 3) {
+      ++multinucleated;
+      in_them += n;
+    }
+  }
+  EXPECT_EQ(counts.multinucleated, multinucleated);
+  EXPECT_EQ(counts.multinucleated_nuclei, in_them);
+  // Each fused nucleus touches another nucleus of its cell (no death in this
+  // window could split one: a nucleus's neighbour may have died, so allow a few).
+  int isolated = 0;
+  for (const Cell& c : cells) {
+    if (c.fused_into == 0 || nuclei[c.fused_into] < 2) continue;
+    bool touches = false;
+    for (std::uint32_t site : lattice.Neighbours(c.site)) {
+      for (const Cell& d : cells) touches = touches || (d.site == site && d.fused_into == c.fused_into);
+    }
+    isolated += touches ? 0 : 1;
+  }
+  EXPECT_LE(isolated, static_cast<int>(cells.size() / 20));
+
+  // Rate 0: no fusion; on well-mixed cells: refused.
+  auto none = run(LoadPartner(FusingPartner(0.0, 3)), 1);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->PartnerCounts().multinucleated, 0u);
+  options.mode = SpatialMode::kMixed;
+  options.partner.model = fusing.model;
+  options.partner.rules = fusing.rules;
+  const auto mixed = Population::Create(toggle.model, toggle.rules, options);
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.status().message().find("needs the lattice"), std::string::npos);
+}
+
+// min_contact: a pair fuses only when, with the committed cells touching
+// either, at least min_contact cells are in contact. Sparse partners mostly
+// form pairs: min_contact 2 fuses more of them than 3 (and 7, a pair with
+// five more committed neighbours, fewer still).
+TEST(PopulationTest, FusionNeedsTheContactGroup) {
+  const Loaded toggle = LoadToggle();
+  PopulationOptions options;
+  options.initial_cells = 10;
+  options.seed = 4;
+  options.partner.initial_cells = 120;  // of 400 sites: sparse
+  auto fused_nuclei = [&](int min_contact) {
+    const Loaded partner = LoadPartner(FusingPartner(5.0, min_contact));
+    options.partner.model = partner.model;
+    options.partner.rules = partner.rules;
+    auto p = Make(toggle, options);
+    EXPECT_TRUE(p && p->AdvanceTo(60.0).ok());
+    std::uint64_t n = 0;
+    for (const Cell& c : p->partner_cells()) n += c.fused_into != 0 ? 1 : 0;
+    return n;
+  };
+  const std::uint64_t two = fused_nuclei(2), three = fused_nuclei(3), seven = fused_nuclei(7);
+  EXPECT_GT(two, three);
+  EXPECT_GE(three, seven);
+  EXPECT_GT(two, 0u);
+  std::printf("fused nuclei, min_contact 2 / 3 / 7: %llu / %llu / %llu\n",
+              static_cast<unsigned long long>(two), static_cast<unsigned long long>(three),
+              static_cast<unsigned long long>(seven));
 }
 
 TEST(PopulationTest, RefusesDividingPartnersAndAnEmptyWell) {
