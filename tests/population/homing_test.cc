@@ -14,34 +14,15 @@
 #include "engine/model/validate.h"
 #include "engine/population/population.h"
 #include "proto/network.pb.h"
+#include "tests/support/population_models.h"
 #include "tests/support/test_networks.h"
 
 namespace grn {
 namespace {
 
-struct Loaded {
-  std::shared_ptr<const CompiledModel> model;
-  std::shared_ptr<const PopulationRules> rules;
-};
+using Loaded = test_support::LoadedPopulation;
 
-Loaded Load(grnsim::v1::Network net) {
-  for (const auto& p : ValidatePopulationRules(net)) ADD_FAILURE() << p.message;
-  PreparePopulationNetwork(&net);
-  StatusOr<CompiledModel> model = Compile(net);
-  if (!model.ok()) {
-    ADD_FAILURE() << model.status().message();
-    return {};
-  }
-  Loaded out;
-  out.model = std::make_shared<const CompiledModel>(std::move(*model));
-  StatusOr<PopulationRules> rules = CompilePopulationRules(net, *out.model);
-  if (!rules.ok()) {
-    ADD_FAILURE() << rules.status().message();
-    return {};
-  }
-  out.rules = std::make_shared<const PopulationRules>(std::move(*rules));
-  return out;
-}
+Loaded Load(grnsim::v1::Network net) { return test_support::LoadPopulationNetwork(std::move(net)); }
 
 // X is made at kx = 0.5 /h from one gene copy and never lost, so after a
 // pre-culture of T hours X ~ Poisson(λ = 0.5 T), independently per cell. With

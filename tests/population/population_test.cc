@@ -16,35 +16,15 @@
 #include "engine/model/medium_rules.h"
 #include "engine/model/validate.h"
 #include "proto/network.pb.h"
+#include "tests/support/population_models.h"
 #include "tests/support/test_networks.h"
 
 namespace grn {
 namespace {
 
-struct Loaded {
-  std::shared_ptr<const CompiledModel> model;
-  std::shared_ptr<const PopulationRules> rules;
-};
+using Loaded = test_support::LoadedPopulation;
 
-Loaded Load(grnsim::v1::Network net) {
-  const auto problems = ValidatePopulationRules(net);
-  for (const auto& p : problems) ADD_FAILURE() << p.message;
-  PreparePopulationNetwork(&net);
-  StatusOr<CompiledModel> model = Compile(net);
-  if (!model.ok()) {
-    ADD_FAILURE() << model.status().message();
-    return {};
-  }
-  Loaded out;
-  out.model = std::make_shared<const CompiledModel>(std::move(*model));
-  StatusOr<PopulationRules> rules = CompilePopulationRules(net, *out.model);
-  if (!rules.ok()) {
-    ADD_FAILURE() << rules.status().message();
-    return {};
-  }
-  out.rules = std::make_shared<const PopulationRules>(std::move(*rules));
-  return out;
-}
+Loaded Load(grnsim::v1::Network net) { return test_support::LoadPopulationNetwork(std::move(net)); }
 
 Loaded LoadText(const std::string& text) { return Load(test_support::ParseNetwork(text)); }
 
