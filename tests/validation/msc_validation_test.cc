@@ -2,7 +2,8 @@
 //
 // Single-cell validation of the composed MSC network (networks/msc.textproto,
 // modules F+M+W+R+S, baseline "B" = mixed assay) against BIOLOGY.md §4: V1
-// (Mettl3 KO), V12 (miR-214 inhibition), V15 (miR-214 overexpression). Each
+// (Mettl3 KO), V12 (miR-214 inhibition), V15 (miR-214 overexpression), V18
+// (miR-218 knockdown, the free Sfrp mRNA). Each
 // run is reduced to the mean of a species over 288-336 h (days 12-14, past
 // the transient from the growth-medium start); arms share seeds (common random
 // numbers) and the effect is paired-bootstrapped over runs. The fate readouts
@@ -10,6 +11,8 @@
 // tested here.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -91,6 +94,43 @@ TEST(MscValidation, V12_V15_Mir214InhibitionAndOverexpression) {
         PairedEffect(atf4_wt, atf4_oe, EffectKind::kRelative), Mean(atf4_wt), Mean(atf4_oe), n);
   Check({"V15", "OSX", "down (opposite of V12)", -1, 0.0, "relative"},
         PairedEffect(osx_wt, osx_oe, EffectKind::kRelative), Mean(osx_wt), Mean(osx_oe), n);
+}
+
+// V18: miR-218 knockdown in the MSC (MIR218_GENE = 0.1): free Sfrp mRNA up
+// (miR-218 no longer titrates it). The BCAT-down and f_OB-down parts of V18
+// are population readouts: in this single-cell network the medium SFRP that
+// reaches the Wnt receptor is the fixed stub SFRP_med, so a single cell's
+// extra Sfrp mRNA cannot lower its own BCAT (population_validation_test.cc
+// has f_OB). Negative control: raising miR-218 production (MIR218_GENE = 3)
+// must fail the same check at the same seed and size.
+// Measured (seed 1801, 60 runs): MIR218 697 -> 71; free mSfrp 3.03 -> 5.74,
+// +89% [+67%, +114%]; control (MIR218_GENE = 3) 1.48, -51% [-57%, -45%].
+TEST(MscValidation, V18_Mir218KnockdownFreesSfrpMrna) {
+  const std::uint64_t seed = 1801;
+  const std::vector<std::string> kept = {"mSfrp", "MIR218"};
+  const Trajectories wt = RunMsc({}, kept, seed);
+  const Trajectories knockdown = RunMsc({"mir218_knockdown_msc.textproto"}, kept, seed);
+  const Trajectories raised = Simulate(LoadArm({"msc.textproto", {}, {{"MIR218_GENE", 3.0}}}), kept,
+                                       kTEnd, kSteps, Runs(), seed);
+  ASSERT_FALSE(HasFailure());
+  const auto sfrp_wt = wt.WindowMean("mSfrp", kFrom, kTEnd);
+  const auto sfrp_kd = knockdown.WindowMean("mSfrp", kFrom, kTEnd);
+  const auto sfrp_raised = raised.WindowMean("mSfrp", kFrom, kTEnd);
+  const auto mir_wt = wt.WindowMean("MIR218", kFrom, kTEnd), mir_kd = knockdown.WindowMean("MIR218", kFrom, kTEnd);
+  const std::size_t n = sfrp_wt.size();
+  std::printf("[V18] MIR218 %.1f -> %.1f (knockdown); free mSfrp %.2f -> %.2f (knockdown), %.2f "
+              "(MIR218_GENE = 3)\n",
+              Mean(mir_wt), Mean(mir_kd), Mean(sfrp_wt), Mean(sfrp_kd), Mean(sfrp_raised));
+  const CheckSpec sfrp_up{"V18", "free mSfrp", "up", +1, 0.0, "relative"};
+  Check(sfrp_up, PairedEffect(sfrp_wt, sfrp_kd, EffectKind::kRelative), Mean(sfrp_wt), Mean(sfrp_kd), n);
+  // The control is scored with the same rule but not recorded in the table.
+  const Estimate control = PairedEffect(sfrp_wt, sfrp_raised, EffectKind::kRelative);
+  const double d = sfrp_up.direction;
+  const bool control_passes = std::isfinite(control.lo) && d * control.lo > 0.0 && d * control.hi > 0.0;
+  std::printf("[control] free mSfrp, MIR218_GENE = 3 vs 1: %+.4f  95%% CI [%+.4f, %+.4f]  check %s\n",
+              control.point, control.lo, control.hi, control_passes ? "PASSES (wrong)" : "fails (as it must)");
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("V18 negative control fails")) return;
+  EXPECT_FALSE(control_passes) << "raising miR-218 passed 'free mSfrp up': effect " << control.point;
 }
 
 }  // namespace

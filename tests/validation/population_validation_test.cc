@@ -2,9 +2,9 @@
 //
 // Population-level validation of the MSC network (networks/msc_population
 // .textproto) against BIOLOGY.md §4: the fate readouts (log2 R, f_OB, f_AD at
-// the last day) of V2, V4, V5, V6, V9, V10, V11, V12, V14, V15, V20, V25, V26,
-// V27 and V30, each scenario against its matched baseline with common random
-// numbers, through the product path `grnsim population ... --method hybrid`
+// the last day) of V2, V3, V4, V5, V6, V9, V10, V11, V12, V13, V14, V15, V18,
+// V20, V25, V26, V27 and V30, each scenario against its matched baseline with
+// common random numbers, through the product path `grnsim population ... --method hybrid`
 // (tests/validation/population_support.h). Every arm is the baseline "B"
 // overlay (scenarios/baseline_mixed.textproto) plus the scenario files named,
 // in order; all arms use one seed, so each baseline is computed once and
@@ -68,6 +68,46 @@ TEST(PopulationValidation, V2_Mettl3Knockout) {
   ASSERT_FALSE(HasFailure());
   Expect({"V2", "log2 R at the last day", "down >= 0.5", -1, 0.5, "difference"}, b, ko, kLog2Ratio);
   Expect({"V2", "f_AD at the last day", "up", +1, 0.0, "difference"}, b, ko, kAdipoFraction);
+}
+
+// V3: Mettl3 knockout blunts the PTH response: the intermittent-PTH response
+// of f_OB (pth_pulses − none) in the knockout is at most 50% of the wild
+// type's. Four arms with one seed; the two paired differences share their
+// replicate seeds, so their ratio is bootstrapped over replicate indices
+// jointly (as V5's share), and scored as the share of the WT response lost in
+// the knockout, 1 − KO/WT, which must reach 50%.
+// Not reproduced, so reported, not asserted: the WT response itself (V25's
+// f_OB row) does not resolve, so the ratio has no meaning yet (seed 20261126;
+// 14 d numbers from replicates.csv with a 2,000-resample paired percentile
+// bootstrap outside the test):
+//  * CI size: WT response +0.023 [-0.003, +0.051], KO response -0.009
+//    [-0.028, +0.009]; share lost +1.39 [-0.11, +3.51] ("PASS [sign only]",
+//    but only because the KO response has the wrong sign).
+//  * 60 cells x 14 d x 8 replicates: WT +0.011 [-0.013, +0.034], KO -0.007
+//    [-0.021, +0.007]; share lost +1.67 [-5.3, +9.3]; the difference of the
+//    responses (KO - WT) -0.018 [-0.046, +0.008].
+// Assert it once the PTH pulses move f_OB (V25) with a CI clear of 0.
+TEST(PopulationValidation, V3_Mettl3KnockoutBluntsPthResponse) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& pth = Arm({"pth_pulses.textproto"});
+  const PopulationRun& ko = Arm({"mettl3_knockout.textproto"});
+  const PopulationRun& ko_pth = Arm({"mettl3_knockout.textproto", "pth_pulses.textproto"});
+  ASSERT_FALSE(HasFailure());
+  const std::vector<double> wt_none = b.OsteoFraction(), wt_pulsed = pth.OsteoFraction(),
+                            ko_none = ko.OsteoFraction(), ko_pulsed = ko_pth.OsteoFraction();
+  // The two responses, printed so that a ratio can be judged against them.
+  const Estimate wt_response = PairedEffect(wt_none, wt_pulsed, EffectKind::kDifference);
+  const Estimate ko_response = PairedEffect(ko_none, ko_pulsed, EffectKind::kDifference);
+  std::printf("[V3] f_OB PTH response: WT %+.4f [%+.4f, %+.4f], Mettl3 KO %+.4f [%+.4f, %+.4f]\n",
+              wt_response.point, wt_response.lo, wt_response.hi, ko_response.point, ko_response.lo,
+              ko_response.hi);
+  const Estimate lost = Bootstrap(wt_none.size(), [&](std::span<const std::size_t> idx) {
+    return 1.0 - (MeanOf(ko_pulsed, idx) - MeanOf(ko_none, idx)) /
+                     (MeanOf(wt_pulsed, idx) - MeanOf(wt_none, idx));
+  });
+  CheckPopulation({"V3", "share of the WT PTH response of f_OB lost in the Mettl3 KO", ">= 50%",
+                   +1, 0.5, "relative"},
+                  lost, wt_pulsed, ko_pulsed, Assertion::kReportOnly);
 }
 
 // V4 (fate row): estrogen loss: log2 R down (CI size -1.98; 14 d -2.64
@@ -175,6 +215,45 @@ TEST(PopulationValidation, V12_V15_Mir214) {
          overexpressed, kOsteoFraction);
 }
 
+// V13: miR-214 inhibition in the E2-loss background against E2 loss alone:
+// log2 R up (rescue toward sham); the share of the B (sham) − E2 loss gap of
+// log2 R recovered is scored beside it, "> 0" (BIOLOGY gives no minimum;
+// bootstrapped jointly over the replicate indices of the three arms, as V5's).
+// Measured (seed 20261126): CI size log2 R +0.97 [+0.50, +1.45], 34% [23%,
+// 45%] of the gap; 60 cells x 14 d x 8 replicates +0.62 [+0.43, +0.90], 22%
+// [16%, 32%] of the gap (B 3.29, E2 loss 0.53, E2 loss + inhibition 1.15),
+// through more osteoblasts (f_OB +0.072 [+0.055, +0.088]; day-14 cell means:
+// MIR214 -90%, ATF4 +72%, OSX +78%). Control (agomir): CI size -2.33 [-3.48,
+// -1.00], 14 d -2.76 [-3.10, -2.38].
+TEST(PopulationValidation, V13_Mir214InhibitionInE2Loss) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& e2 = Arm({"e2_loss.textproto"});
+  const PopulationRun& inhibited = Arm({"e2_loss.textproto", "mir214_inhibition.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V13", "log2 R vs E2 loss", "up (rescue toward sham)", +1, 0.0, "difference"}, e2,
+         inhibited, kLog2Ratio);
+  const std::vector<double> sham = b.Log2Ratio(), ovx = e2.Log2Ratio(), rescued = inhibited.Log2Ratio();
+  const Estimate recovered = Bootstrap(sham.size(), [&](std::span<const std::size_t> idx) {
+    return (MeanOf(rescued, idx) - MeanOf(ovx, idx)) / (MeanOf(sham, idx) - MeanOf(ovx, idx));
+  });
+  CheckPopulation({"V13", "share of the B - E2 loss gap of log2 R recovered", "> 0 (toward sham)",
+                   +1, 0.0, "relative"},
+                  recovered, ovx, rescued);
+  // Negative control: miR-214 overexpression (the agomir of V15) in the same
+  // background must fail "log2 R up vs E2 loss" at the same size and seed
+  // (scored, not recorded in the table).
+  const PopulationRun& overexpressed = Arm({"e2_loss.textproto", "mir214_overexpression.textproto"});
+  ASSERT_FALSE(HasFailure());
+  const CheckSpec spec{"control", "log2 R, E2 loss + miR-214 agomir vs E2 loss", "up (must FAIL)", +1,
+                       0.0, "difference"};
+  const Estimate e = PopulationEffect(e2, overexpressed, kLog2Ratio);
+  const bool pass = PopulationVerdict(spec, e);
+  std::printf("[control] log2 R, E2 loss + agomir - E2 loss: %+.4f  95%% CI [%+.4f, %+.4f]  (%s) check %s\n",
+              e.point, e.lo, e.hi, SizeName(), pass ? "PASSES (wrong)" : "fails (as it must)");
+  if (test_size::SkipStatisticalAssertionAtSmokeSize("V13 negative control fails")) return;
+  EXPECT_FALSE(pass) << "the agomir passed 'log2 R up vs E2 loss': effect " << e.point;
+}
+
 // V14: mechanical loading in the E2-loss background against E2 loss: f_OB up.
 // CI size +0.025 [+0.010, +0.040]; 14 d +0.059 [+0.044, +0.075].
 TEST(PopulationValidation, V14_LoadingInE2Loss) {
@@ -182,6 +261,29 @@ TEST(PopulationValidation, V14_LoadingInE2Loss) {
   const PopulationRun& loaded = Arm({"e2_loss.textproto", "mechanical_loading.textproto"});
   ASSERT_FALSE(HasFailure());
   Expect({"V14", "f_OB vs E2 loss", "up", +1, 0.0, "difference"}, e2, loaded, kOsteoFraction);
+}
+
+// V18: miR-218 knockdown in MSCs (MIR218_GENE = 0.1): f_OB down, through
+// more free Sfrp mRNA, more SFRP in the medium and less beta-catenin.
+// Not reproduced, so reported, not asserted (seed 20261126): f_OB CI size
+// +0.002 [-0.035, +0.037] (wrong sign), 60 cells x 14 d x 8 replicates
+// -0.002 [-0.021, +0.018] (log2 R -0.09 [-0.26, +0.10]). The molecular steps
+// up to the medium hold, the Wnt step does not move (14 d, cell means from
+// --snapshot 14 and medium.csv): MIR218 -90%, free mSfrp +64% [+61%, +67%]
+// (asserted in single cells, msc_validation_test.cc), medium SFRP +60% (2.6
+// -> 4.2 nM), but BCAT only -0.4% [-0.7%, -0.1%] (day 7 -1.4%) and RUNX2
+// +0.2%. Likely why: medium SFRP already sits at 13x SFRP_K (200 pM) and
+// DKK1 at 2.3 nM (DKK_K 500 pM), so the receptor input is already blocked to
+// a few percent and BCAT is near its Wnt-free floor (the design's G16,
+// "miRNA -> Wnt loops are nearly inert", in another form); not investigated
+// further. BCAT and medium SFRP are not scored here: RunPopulationArm reads
+// only replicates.csv.
+TEST(PopulationValidation, V18_Mir218KnockdownInMsc) {
+  const PopulationRun& b = Baseline();
+  const PopulationRun& knockdown = Arm({"mir218_knockdown_msc.textproto"});
+  ASSERT_FALSE(HasFailure());
+  Expect({"V18", "f_OB at the last day", "down", -1, 0.0, "difference"}, b, knockdown,
+         kOsteoFraction, Assertion::kReportOnly);
 }
 
 // V20: OPG added to the MSC mixed assay: no change of log2 R (|Δ| < 0.2),
