@@ -24,6 +24,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -46,6 +47,7 @@
 #include "engine/population/bimodality.h"
 #include "engine/population/bootstrap.h"
 #include "engine/population/population.h"
+#include "engine/population/variance_split.h"
 #include "engine/sim/make_stepper.h"
 #include "tools/commands.h"
 #include "tools/flags.h"
@@ -89,6 +91,9 @@ struct PopulationFlags {
   std::uint64_t infuse = 0;
   bool infuse_given = false;
   double preculture_hours = 48;
+  // Extrinsic-noise design: replicate r uses parameter set r mod K; 0: off.
+  std::uint64_t parameter_sets = 0;
+  bool parameter_sets_given = false;
 };
 
 // --infuse reports the donor-derived OPG secretion from this flux (module S,
@@ -424,6 +429,14 @@ Status CheckFlags(const PopulationFlags& f) {
   if (f.replicates < 1 || f.replicates > 100000) {
     return InvalidArgumentError("--replicates must be in [1, 100000]");
   }
+  if (f.parameter_sets_given &&
+      (f.parameter_sets < 2 || f.replicates % f.parameter_sets != 0 ||
+       f.replicates / f.parameter_sets < 2)) {
+    return InvalidArgumentError(
+        "--parameter-sets N needs N >= 2 and --replicates a multiple of N with at least 2 "
+        "replicates per set (got N = " + std::to_string(f.parameter_sets) + ", " +
+        std::to_string(f.replicates) + " replicates)");
+  }
   if (f.threads > 4096) return InvalidArgumentError("--threads must be <= 4096");
   if (!(f.sync_hours > 0 && f.sync_hours <= 24)) {
     return InvalidArgumentError("--sync-hours must be in (0, 24]");
@@ -471,13 +484,27 @@ struct SummaryRow {
   Interval osteo_ci, adipo_ci, uncommitted_ci;  // for the plot
 };
 
+// What the summary intervals resample: the replicates, or with
+// --parameter-sets K the K set means (replicate r is in set r mod K; the
+// design is balanced, so their mean is the replicates' mean): replicates that
+// share a parameter set are not independent (a cluster bootstrap).
+std::vector<double> ResamplingUnits(const std::vector<double>& per_replicate,
+                                    std::uint64_t parameter_sets) {
+  if (parameter_sets == 0) return per_replicate;
+  std::vector<double> sums(parameter_sets, 0.0);
+  for (std::size_t r = 0; r < per_replicate.size(); ++r) sums[r % parameter_sets] += per_replicate[r];
+  const double per_set = static_cast<double>(per_replicate.size() / parameter_sets);
+  for (double& sum : sums) sum /= per_set;
+  return sums;
+}
+
 double Fraction(std::uint64_t count, std::uint64_t alive) {
   return alive == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(alive);
 }
 
 std::vector<SummaryRow> Summarise(const std::vector<double>& days,
                                   const std::vector<ReplicateCounts>& replicates, int osteo,
-                                  int adipo) {
+                                  int adipo, std::uint64_t parameter_sets) {
   std::vector<SummaryRow> rows;
   const Rng bootstrap_root(kBootstrapSeed);
   for (std::size_t k = 0; k < days.size(); ++k) {
@@ -495,7 +522,8 @@ std::vector<SummaryRow> Summarise(const std::vector<double>& days,
       // One stream per output day and quantity, independent of everything else.
       auto interval = [&](const std::vector<double>& v, std::uint64_t which) {
         Rng rng = bootstrap_root.Split(k * 4 + which);
-        return BootstrapMeanInterval(v, kBootstrapResamples, kConfidence, rng);
+        return BootstrapMeanInterval(ResamplingUnits(v, parameter_sets), kBootstrapResamples,
+                                     kConfidence, rng);
       };
       const Interval r = interval(ratio, 0);
       row.lo = r.lo;
@@ -524,7 +552,8 @@ struct PartnerSummaryRow {
 
 std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days,
                                                  const std::vector<ReplicateCounts>& replicates,
-                                                 int fate, bool fusion) {
+                                                 int fate, bool fusion,
+                                                 std::uint64_t parameter_sets) {
   std::vector<PartnerSummaryRow> rows;
   // Streams apart from Summarise's (k * 4 + which), so the MSC columns keep
   // their intervals.
@@ -538,7 +567,8 @@ std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days
     PartnerSummaryRow row{Mean(alive), Mean(fraction), {NAN, NAN}};
     if (replicates.size() >= 2) {
       Rng rng = bootstrap_root.Split(k);
-      row.ci = BootstrapMeanInterval(fraction, kBootstrapResamples, kConfidence, rng);
+      row.ci = BootstrapMeanInterval(ResamplingUnits(fraction, parameter_sets),
+                                     kBootstrapResamples, kConfidence, rng);
     }
     if (fusion) {
       std::vector<double> fused;
@@ -549,7 +579,8 @@ std::vector<PartnerSummaryRow> SummarisePartners(const std::vector<double>& days
       if (replicates.size() >= 2) {
         Rng rng = bootstrap_root.Split((std::uint64_t{1} << 20) + k);
         row.multinucleated_ci =
-            BootstrapMeanInterval(fused, kBootstrapResamples, kConfidence, rng);
+            BootstrapMeanInterval(ResamplingUnits(fused, parameter_sets), kBootstrapResamples,
+                                  kConfidence, rng);
       }
     }
     rows.push_back(row);
@@ -603,7 +634,8 @@ struct InfusionSummaryRow {
 };
 
 std::vector<InfusionSummaryRow> SummariseInfusion(const std::vector<double>& days,
-                                                  const std::vector<ReplicateInfusion>& replicates) {
+                                                  const std::vector<ReplicateInfusion>& replicates,
+                                                  std::uint64_t parameter_sets) {
   std::vector<InfusionSummaryRow> rows;
   // Streams apart from Summarise's and SummarisePartners', so their columns
   // keep their intervals.
@@ -613,7 +645,8 @@ std::vector<InfusionSummaryRow> SummariseInfusion(const std::vector<double>& day
   Interval homed_ci{NAN, NAN};
   if (replicates.size() >= 2) {
     Rng rng = bootstrap_root.Split(0);
-    homed_ci = BootstrapMeanInterval(homed, kBootstrapResamples, kConfidence, rng);
+    homed_ci = BootstrapMeanInterval(ResamplingUnits(homed, parameter_sets), kBootstrapResamples,
+                                     kConfidence, rng);
   }
   for (std::size_t k = 0; k < days.size(); ++k) {
     std::vector<double> osteo, opg;
@@ -624,13 +657,102 @@ std::vector<InfusionSummaryRow> SummariseInfusion(const std::vector<double>& day
     InfusionSummaryRow row{Mean(homed), homed_ci, Mean(osteo), {NAN, NAN}, Mean(opg), {NAN, NAN}};
     if (replicates.size() >= 2) {
       Rng osteo_rng = bootstrap_root.Split(1 + 2 * k);
-      row.osteo_ci = BootstrapMeanInterval(osteo, kBootstrapResamples, kConfidence, osteo_rng);
+      row.osteo_ci = BootstrapMeanInterval(ResamplingUnits(osteo, parameter_sets),
+                                           kBootstrapResamples, kConfidence, osteo_rng);
       Rng opg_rng = bootstrap_root.Split(2 + 2 * k);
-      row.opg_ci = BootstrapMeanInterval(opg, kBootstrapResamples, kConfidence, opg_rng);
+      row.opg_ci = BootstrapMeanInterval(ResamplingUnits(opg, parameter_sets),
+                                         kBootstrapResamples, kConfidence, opg_rng);
     }
     rows.push_back(row);
   }
   return rows;
+}
+
+// --parameter-sets K: the replicate-to-replicate variance of each summary
+// readout at each output day, split into intrinsic (within a parameter set)
+// and extrinsic (between sets) parts (engine/population/variance_split.h).
+struct VarianceRow {
+  double day;
+  std::string quantity;  // a summary.csv column
+  VarianceSplit split;
+};
+
+StatusOr<std::vector<VarianceRow>> SplitReplicateVariance(
+    const std::vector<double>& days, const std::vector<ReplicateCounts>& replicates, int osteo,
+    int adipo, const std::vector<ReplicateCounts>* partners, int oc_fate,
+    std::uint64_t parameter_sets) {
+  using Readout = std::function<double(const PopulationCounts& msc, const PopulationCounts* ocp)>;
+  std::vector<std::pair<std::string, Readout>> readouts = {
+      {"osteo_fraction",
+       [&](const PopulationCounts& c, const PopulationCounts*) {
+         return Fraction(c.per_fate[osteo], c.alive);
+       }},
+      {"adipo_fraction",
+       [&](const PopulationCounts& c, const PopulationCounts*) {
+         return Fraction(c.per_fate[adipo], c.alive);
+       }},
+      {"log2_ratio", [&](const PopulationCounts& c, const PopulationCounts*) {
+         return std::log2((static_cast<double>(c.per_fate[osteo]) + 0.5) /
+                          (static_cast<double>(c.per_fate[adipo]) + 0.5));
+       }}};
+  if (partners != nullptr) {
+    readouts.push_back({"oc_fraction", [&](const PopulationCounts&, const PopulationCounts* o) {
+                          return Fraction(o->per_fate[oc_fate], o->alive);
+                        }});
+  }
+  std::vector<VarianceRow> rows;
+  const std::size_t per_set = replicates.size() / parameter_sets;
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    for (std::size_t q = 0; q < readouts.size(); ++q) {
+      std::vector<std::vector<double>> values(parameter_sets, std::vector<double>(per_set));
+      for (std::size_t r = 0; r < replicates.size(); ++r) {
+        values[r % parameter_sets][r / parameter_sets] = readouts[q].second(
+            replicates[r][k], partners != nullptr ? &(*partners)[r][k] : nullptr);
+      }
+      GRN_ASSIGN_OR_RETURN(VarianceSplit split, SplitVariance(values, kConfidence));
+      rows.push_back({days[k], readouts[q].first, split});
+    }
+  }
+  return rows;
+}
+
+std::string VarianceCsv(const std::string& provenance, const std::vector<VarianceRow>& rows) {
+  std::string out = provenance +
+                    "day,quantity,sets,replicates_per_set,mean,intrinsic_sd,extrinsic_sd,"
+                    "intrinsic_variance,extrinsic_variance,extrinsic_share,extrinsic_share_lo,"
+                    "extrinsic_share_hi,f_statistic,p_value\n";
+  for (const VarianceRow& r : rows) {
+    const VarianceSplit& v = r.split;
+    out += Number(r.day) + "," + r.quantity + "," + std::to_string(v.sets) + "," +
+           std::to_string(v.replicates_per_set);
+    for (double x : {v.mean, std::sqrt(v.intrinsic), std::sqrt(v.extrinsic), v.intrinsic,
+                     v.extrinsic, v.extrinsic_share, v.share_ci.lo, v.share_ci.hi, v.f_statistic,
+                     v.p_value}) {
+      out += ',';
+      out += Number(x);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+// The split at the last output day.
+void PrintVariance(const std::vector<VarianceRow>& rows) {
+  const double last = rows.back().day;
+  std::printf("replicate variance at day %g, %zu parameter sets × %zu replicates: intrinsic "
+              "(same parameters) and extrinsic (between sets)\n",
+              last, rows.back().split.sets, rows.back().split.replicates_per_set);
+  std::printf("%-15s  %9s  %12s  %12s  %-24s  %s\n", "quantity", "mean", "intrinsic sd",
+              "extrinsic sd", "extrinsic share [95% CI]", "F-test p");
+  for (const VarianceRow& r : rows) {
+    if (r.day != last) continue;
+    char share[64];
+    std::snprintf(share, sizeof share, "%.2f [%.2f, %.2f]", r.split.extrinsic_share,
+                  r.split.share_ci.lo, r.split.share_ci.hi);
+    std::printf("%-15s  %9.4g  %12.4g  %12.4g  %-24s  %.3g\n", r.quantity.c_str(), r.split.mean,
+                std::sqrt(r.split.intrinsic), std::sqrt(r.split.extrinsic), share,
+                r.split.p_value);
+  }
 }
 
 std::string ReplicatesCsv(const std::string& provenance, const PopulationRules& rules,
@@ -966,6 +1088,14 @@ struct Snapshot {
 void TakeSnapshot(const Population& population, std::uint64_t replicate, double day,
                   double units_per_day, const std::vector<Marker>& markers,
                   const PopulationRules& rules, Snapshot* snapshot) {
+  // Lattice: per site, -1 empty, else whether its cell carries a mosaic flag.
+  const HexLattice& lattice = population.lattice();
+  std::vector<signed char> occupant;
+  for (const Cell& cell : population.cells()) {
+    if (cell.site == kNoSite) continue;  // well mixed: no positions
+    if (occupant.empty()) occupant.assign(lattice.num_sites(), -1);
+    occupant[cell.site] = cell.mosaic != 0 ? 1 : 0;
+  }
   for (const Cell& cell : population.cells()) {
     snapshot->rows += std::to_string(replicate);
     snapshot->rows += ',';
@@ -976,6 +1106,19 @@ void TakeSnapshot(const Population& population, std::uint64_t replicate, double 
     snapshot->rows += FateLabel(cell, rules);
     snapshot->rows += ',';  // committed_day: empty if uncommitted
     if (cell.fate >= 0) snapshot->rows += Number(cell.committed_at / units_per_day);
+    snapshot->rows += ',';
+    snapshot->rows += std::to_string(cell.mosaic);
+    snapshot->rows += ',';  // neighbours, neighbours_mosaic: empty when well mixed
+    if (cell.site != kNoSite) {
+      int neighbours = 0, mosaic_neighbours = 0;
+      for (std::uint32_t site : lattice.Neighbours(cell.site)) {
+        neighbours += occupant[site] >= 0;
+        mosaic_neighbours += occupant[site] == 1;
+      }
+      snapshot->rows += std::to_string(neighbours) + ',' + std::to_string(mosaic_neighbours);
+    } else {
+      snapshot->rows += ',';
+    }
     for (std::size_t m = 0; m < markers.size(); ++m) {
       const double count = cell.state.x[markers[m].species];
       snapshot->rows += ',';
@@ -1127,7 +1270,11 @@ int RunPopulation(int argc, char** argv) {
                   "at each day (the first sync time at or after it) record the markers of\n"
                   "                          every live cell: DIR/snapshot_day<DAY>.csv, and their\n"
                   "                          bimodality pooled over replicates: DIR/bimodality.csv\n"
-                  "                          and a printed table");
+                  "                          and a printed table. Columns: replicate, day, lineage,\n"
+                  "                          fate, committed_day, mosaic (bit k: the cell's seeded\n"
+                  "                          ancestor got scenario mosaic entry k), neighbours and\n"
+                  "                          neighbours_mosaic (occupied adjacent sites, and those\n"
+                  "                          holding a mosaic cell; empty in --mode mixed), markers");
   flags.AddString("markers", "A,B,...", &f.markers,
                   "--snapshot species (default RUNX2,PPARG,OSX (or OSX_act),NFATC1, those\n"
                   "                          the network has)");
@@ -1149,6 +1296,16 @@ int RunPopulation(int argc, char** argv) {
                 &f.infuse_given);
   flags.AddDouble("preculture-hours", &f.preculture_hours,
                   "--infuse: the donors' pre-culture, also the homing window (default 48)");
+  flags.AddUint("parameter-sets", &f.parameter_sets,
+                "split the replicate variance into intrinsic and extrinsic parts: replicate r\n"
+                "                          draws its cells' heterogeneity factors (population {\n"
+                "                          heterogeneity }) from parameter set r mod N, so the\n"
+                "                          replicates of a set share them and differ in every\n"
+                "                          other draw; prints the split (one-way random-effects\n"
+                "                          ANOVA, F test, exact 95% interval) and writes\n"
+                "                          DIR/variance.csv; summary intervals then resample sets.\n"
+                "                          Needs --replicates = N × m, N >= 2, m >= 2",
+                &f.parameter_sets_given);
 
   std::vector<std::string> files;
   bool help = false;
@@ -1210,6 +1367,12 @@ int RunPopulation(int argc, char** argv) {
                           "' is not declared (declared: " +
                           (declared.empty() ? "none" : declared) +
                           "); name the two fates of the ratio with --osteo-fate and --adipo-fate"));
+    return 2;
+  }
+  if (f.parameter_sets_given && rules.heterogeneity.empty() &&
+      (!coculture || ocp.rules->heterogeneity.empty())) {
+    PrintError(files[0] + ": --parameter-sets needs parameters that vary between cells (population "
+                          "{ heterogeneity { parameter: \"...\" cv: ... } }); the network has none");
     return 2;
   }
   if (f.infuse_given && !rules.has_homing) {
@@ -1291,7 +1454,8 @@ int RunPopulation(int argc, char** argv) {
   }
 
   // Outputs are opened before the run, so an unwritable folder fails at once.
-  std::unique_ptr<AtomicFile> replicates_file, summary_file, medium_file, bimodality_file;
+  std::unique_ptr<AtomicFile> replicates_file, summary_file, medium_file, bimodality_file,
+      variance_file;
   std::vector<std::unique_ptr<AtomicFile>> snapshot_files;  // one per snapshot
   if (!f.output.empty()) {
     std::error_code ec;
@@ -1303,7 +1467,11 @@ int RunPopulation(int argc, char** argv) {
     replicates_file = std::make_unique<AtomicFile>(f.output + "/replicates.csv");
     summary_file = std::make_unique<AtomicFile>(f.output + "/summary.csv");
     if (loaded->medium) medium_file = std::make_unique<AtomicFile>(f.output + "/medium.csv");
-    for (const AtomicFile* file : {replicates_file.get(), summary_file.get(), medium_file.get()}) {
+    if (f.parameter_sets_given) {
+      variance_file = std::make_unique<AtomicFile>(f.output + "/variance.csv");
+    }
+    for (const AtomicFile* file : {replicates_file.get(), summary_file.get(), medium_file.get(),
+                                   variance_file.get()}) {
       if (file != nullptr && !file->status().ok()) {
         PrintError(file->status().message());
         return 1;
@@ -1339,6 +1507,7 @@ int RunPopulation(int argc, char** argv) {
     std::uint64_t done = 0;
     for (std::uint64_t r = 0; r < f.replicates && status.ok(); ++r) {
       options.replicate = r;
+      if (f.parameter_sets_given) options.parameter_set = r % f.parameter_sets;
       auto population = Population::Create(loaded->model, loaded->rules, options);
       if (!population.ok()) {
         status = population.status();
@@ -1395,13 +1564,25 @@ int RunPopulation(int argc, char** argv) {
     return ExitCodeFor(status);
   }
 
-  const std::vector<SummaryRow> rows = Summarise(days, results, osteo, adipo);
+  const std::uint64_t parameter_sets = f.parameter_sets_given ? f.parameter_sets : 0;
+  const std::vector<SummaryRow> rows = Summarise(days, results, osteo, adipo, parameter_sets);
   const std::vector<PartnerSummaryRow> partner_rows =
       coculture ? SummarisePartners(days, partner_results, oc_fate,
-                                    ocp.rules->fusion.fate >= 0)
+                                    ocp.rules->fusion.fate >= 0, parameter_sets)
                 : std::vector<PartnerSummaryRow>{};
   const std::vector<InfusionSummaryRow> infusion_rows =
-      f.infuse_given ? SummariseInfusion(days, infusions) : std::vector<InfusionSummaryRow>{};
+      f.infuse_given ? SummariseInfusion(days, infusions, parameter_sets)
+                     : std::vector<InfusionSummaryRow>{};
+  StatusOr<std::vector<VarianceRow>> variance = std::vector<VarianceRow>{};
+  if (parameter_sets > 0) {
+    variance = SplitReplicateVariance(days, results, osteo, adipo,
+                                      coculture ? &partner_results : nullptr, oc_fate,
+                                      parameter_sets);
+    if (!variance.ok()) {
+      PrintError(variance.status().message());
+      return 1;
+    }
+  }
   const std::vector<BimodalityRow> bimodality = AnalyseSnapshots(snapshots, markers, units_per_day);
   char settings[512];
   std::snprintf(settings, sizeof settings,
@@ -1409,6 +1590,10 @@ int RunPopulation(int argc, char** argv) {
                 "; days %g; sync %g h; mode %s; method %s",
                 f.seed, f.replicates, f.cells, f.days, f.sync_hours, f.mode.c_str(),
                 MethodName(options.method));
+  if (parameter_sets > 0) {
+    std::snprintf(settings + std::strlen(settings), sizeof settings - std::strlen(settings),
+                  "; parameter sets %" PRIu64, parameter_sets);
+  }
   std::string scenarios;
   for (const std::string& s : f.scenarios) scenarios += (scenarios.empty() ? "" : " ") + s;
   if (scenarios.empty()) scenarios = "none";
@@ -1446,11 +1631,14 @@ int RunPopulation(int argc, char** argv) {
       }
       medium_file->Write(header + "\n" + medium_rows);
     }
+    if (variance_file) variance_file->Write(VarianceCsv(provenance, *variance));
     std::vector<AtomicFile*> outputs = {replicates_file.get(), summary_file.get(),
-                                        medium_file.get(), bimodality_file.get()};
+                                        medium_file.get(), bimodality_file.get(),
+                                        variance_file.get()};
     if (bimodality_file) {
       bimodality_file->Write(BimodalityCsv(provenance, bimodality));
-      std::string header = provenance + "replicate,day,lineage,fate,committed_day";
+      std::string header =
+          provenance + "replicate,day,lineage,fate,committed_day,mosaic,neighbours,neighbours_mosaic";
       for (const Marker& m : markers) {
         header += ',';
         header += m.name;
@@ -1472,6 +1660,7 @@ int RunPopulation(int argc, char** argv) {
   PrintTable(f, rows, partner_rows);
   if (!infusion_rows.empty()) PrintInfusion(f, days, infusion_rows, f.replicates);
   if (!bimodality.empty()) PrintBimodality(bimodality);
+  if (!variance->empty()) PrintVariance(*variance);
   std::fflush(stdout);
 
   if (!f.plot.empty()) {
@@ -1510,6 +1699,7 @@ int RunPopulation(int argc, char** argv) {
                    f.output.c_str(),
                    medium_file ? (", " + f.output + "/medium.csv").c_str() : "",
                    f.output.c_str());
+      if (variance_file) std::fprintf(stderr, "grnsim: wrote %s/variance.csv\n", f.output.c_str());
       if (!snapshots.empty()) {
         std::fprintf(stderr, "grnsim: wrote %s/bimodality.csv and %zu snapshot_day*.csv\n",
                      f.output.c_str(), snapshots.size());

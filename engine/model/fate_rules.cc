@@ -26,6 +26,9 @@ std::set<std::string> WrittenParameters(const Network& net) {
   std::set<std::string> names;
   for (const auto& c : net.coupling()) names.insert(c.parameter());
   for (const auto& h : net.population().heterogeneity()) names.insert(h.parameter());
+  for (const auto& m : net.population().mosaic()) {
+    for (const auto& s : m.set()) names.insert(s.name());
+  }
   for (const auto& fate : net.fate()) {
     for (const auto& s : fate.on_commit()) names.insert(s.name());
   }
@@ -242,6 +245,45 @@ std::vector<Diagnostic> ValidatePopulationRules(const Network& net) {
         add(at, who + ": cv " + Num(h.cv()) + " must be in (0, 10]");
       }
     }
+    if (pop.mosaic_size() > kMaxMosaicEntries) {
+      add({{"population", -1}, {"mosaic", kMaxMosaicEntries}},
+          "population mosaic: " + std::to_string(pop.mosaic_size()) + " entries; at most " +
+              std::to_string(kMaxMosaicEntries) + " (one bit of the cell's mosaic flag each)");
+    }
+    for (int i = 0; i < pop.mosaic_size(); ++i) {
+      const auto& m = pop.mosaic(i);
+      const std::string who = "population mosaic #" + std::to_string(i + 1);
+      if (!(m.fraction() >= 0.0 && m.fraction() <= 1.0)) {
+        add({{"population", -1}, {"mosaic", i}, {"fraction", -1}},
+            who + ": fraction " + Num(m.fraction()) + " must be in [0, 1]");
+      }
+      if (m.set_size() == 0) add({{"population", -1}, {"mosaic", i}}, who + ": sets nothing");
+      for (int j = 0; j < m.set_size(); ++j) {
+        const auto& s = m.set(j);
+        const FieldPath at = {{"population", -1}, {"mosaic", i}, {"set", j}, {"name", -1}};
+        const FieldPath value_at = {{"population", -1}, {"mosaic", i}, {"set", j}, {"value", -1}};
+        if (names.IsSpecies(s.name())) {
+          const double v = s.value();
+          if (!(v >= 0 && v == std::floor(v) && v < kMaxExactCount)) {
+            add(value_at, who + ": sets species '" + s.name() + "' to " + Num(v) +
+                              "; expected a whole count in [0, 2^53)");
+          }
+        } else if (names.IsParameter(s.name())) {
+          if (!std::isfinite(s.value())) {
+            add(value_at, who + ": sets parameter '" + s.name() + "' to " + Num(s.value()));
+          } else if (overwritten.count(s.name()) > 0) {
+            add(at, who + ": parameter '" + s.name() + "' is coupled or fed by the medium, so "
+                          "the population layer overwrites it at every synchronisation point");
+          }
+        } else {
+          add(at, who + ": '" + s.name() + "' is not a species or parameter");
+          continue;
+        }
+        if (names.HasRule(s.name())) {
+          add(at, who + ": '" + s.name() + "' is defined by an assignment rule");
+        }
+      }
+    }
   }
   return out;
 }
@@ -371,6 +413,17 @@ StatusOr<PopulationRules> CompilePopulationRules(const Network& net, const Compi
       rules.has_homing = true;
       rules.homing.text = pop.homing().probability();
       GRN_ASSIGN_OR_RETURN(rules.homing.probability, names.CompileText(rules.homing.text));
+    }
+    for (const auto& m : pop.mosaic()) {
+      MosaicRule rule;
+      rule.fraction = m.fraction();
+      for (const auto& s : m.set()) {
+        const bool species = names.IsSpecies(s.name());
+        rule.settings.push_back(
+            {species, species ? names.SpeciesIndex(s.name()) : names.ParameterIndex(s.name()),
+             s.value()});
+      }
+      rules.mosaic.push_back(std::move(rule));
     }
     for (const auto& name : pop.copy_at_division()) {
       rules.copy_at_division[names.SpeciesIndex(name)] = 1;

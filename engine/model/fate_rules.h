@@ -87,6 +87,14 @@ struct FusionRule {
   std::uint32_t min_nuclei = 3;
 };
 
+// PopulationConfig.mosaic: settings a random subset of the seeded cells get
+// (each cell with probability `fraction`); entry k is bit k of Cell::mosaic.
+struct MosaicRule {
+  double fraction = 0.0;
+  std::vector<CellSetting> settings;
+};
+inline constexpr int kMaxMosaicEntries = 32;  // bits of Cell::mosaic
+
 struct PopulationRules {
   std::vector<FateRule> fates;
   std::vector<CouplingRule> couplings;
@@ -108,6 +116,7 @@ struct PopulationRules {
   bool has_homing = false;  // the network declares population { homing }
   HomingRule homing;
   FusionRule fusion;
+  std::vector<MosaicRule> mosaic;
 
   // The index of the fate called `name`, or -1.
   int FateIndex(const std::string& name) const;
@@ -121,8 +130,8 @@ double HoursPerTimeUnit(const std::string& time_unit);
 // bad expressions, dwell < 0, duplicate fates, out-of-range settings.
 std::vector<Diagnostic> ValidatePopulationRules(const grnsim::v1::Network& network);
 
-// The population layer writes parameters (coupling targets, on_commit
-// settings and heterogeneous parameters) during a run. Compile folds a parameter no event changes into a
+// The population layer writes parameters (coupling targets, on_commit and
+// mosaic settings and heterogeneous parameters) during a run. Compile folds a parameter no event changes into a
 // constant, so each of these gets an event that assigns it and never fires
 // (at_time = DBL_MAX), which makes every law read its current value. An
 // assignment rule defining a coupled parameter is removed: the coupling

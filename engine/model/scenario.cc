@@ -108,6 +108,49 @@ class Overlay {
     }
   }
 
+  // Scenario.mosaic: appended to the network's population { mosaic }, after
+  // the same checks as `set`. Only population networks run cells to flag.
+  void ApplyMosaic(const google::protobuf::RepeatedPtrField<grnsim::v1::MosaicSettings>& groups) {
+    if (groups.empty()) return;
+    if (net_.fate_size() == 0 && net_.coupling_size() == 0 && !net_.has_population()) {
+      Add({{"mosaic", 0}}, "scenario's mosaic needs a population network (one that declares "
+                           "fates, couplings or population settings); network '" +
+                               net_.name() + "' declares none");
+      return;
+    }
+    for (int g = 0; g < groups.size(); ++g) {
+      const grnsim::v1::MosaicSettings& group = groups[g];
+      bool ok = true;
+      if (!(group.fraction() >= 0.0 && group.fraction() <= 1.0)) {
+        Add({{"mosaic", g}, {"fraction", -1}},
+            "scenario's mosaic #" + std::to_string(g + 1) + " has fraction " +
+                Num(group.fraction()) + "; expected a probability in [0, 1]");
+        ok = false;
+      }
+      if (group.set_size() == 0) {
+        Add({{"mosaic", g}}, "scenario's mosaic #" + std::to_string(g + 1) +
+                                 " sets nothing; give at least one `set`");
+        ok = false;
+      }
+      std::set<std::string> seen;
+      for (int j = 0; j < group.set_size(); ++j) {
+        const Setting& s = group.set(j);
+        const FieldPath at = {{"mosaic", g}, {"set", j}};
+        const FieldPath value_at = {{"mosaic", g}, {"set", j}, {"value", -1}};
+        std::optional<Target> target = Resolve(s, at, "sets in mosaic", seen, "mosaic");
+        if (!target) {
+          ok = false;
+          continue;
+        }
+        ok = (target->species != nullptr
+                  ? CheckCount(*target, s.value(), value_at, "sets in mosaic", "count")
+                  : CheckValue(*target, s.value(), value_at, "sets in mosaic")) &&
+             ok;
+      }
+      if (ok) *net_.mutable_population()->add_mosaic() = group;
+    }
+  }
+
   template <typename Item>
   void AddAll(const google::protobuf::RepeatedPtrField<Item>& items,
               google::protobuf::RepeatedPtrField<Item>* into, const char* field,
@@ -233,6 +276,7 @@ Status ApplyScenario(Network& network, const Scenario& scenario, const std::stri
   overlay.AddAll(scenario.add_reaction(), result.mutable_reaction(), "add_reaction", "reaction");
   overlay.AddAll(scenario.add_event(), result.mutable_event(), "add_event", "event");
   overlay.ApplyOnCommit(scenario.on_commit());
+  overlay.ApplyMosaic(scenario.mosaic());
   if (Status s = overlay.Result(); !s.ok()) return s;
   network = std::move(result);
   return Status::OK();

@@ -49,13 +49,49 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // A seeded cell's extrinsic-noise draws come from this sub-stream of its own
 // stream, so heterogeneity changes none of the cell's other draws.
 constexpr std::uint64_t kExtrinsicStream = 1;
+// Parameter sets (PopulationOptions::parameter_set) hang off the seed's
+// stream at an index no replicate reaches: Rng(seed).Split(kParameterSetRoot)
+// .Split(set), then per cell as its own stream is derived from the replicate's
+// (Split(lineage); donors Split(kDonorStream).Split(k); partner cells
+// Split(kPartnerStream).Split(lineage)).
+constexpr std::uint64_t kParameterSetRoot = ~std::uint64_t{0};
+
+// A seeded cell's mosaic draws (PopulationConfig.mosaic), likewise apart from
+// every other draw, so a mosaic changes nothing but the flagged cells' settings.
+constexpr std::uint64_t kMosaicStream = 2;
+
+// One Bernoulli draw per mosaic entry, in order: bit k set with probability
+// fraction_k. Uniform01 is in (0, 1], so `<=` makes 0 never and 1 always.
+std::uint32_t DrawMosaicFlags(const Cell& cell, const PopulationRules& rules) {
+  if (rules.mosaic.empty()) return 0;
+  Rng draws = cell.rng.Split(kMosaicStream);
+  std::uint32_t flags = 0;
+  for (std::size_t k = 0; k < rules.mosaic.size(); ++k) {
+    if (draws.Uniform01() <= rules.mosaic[k].fraction) flags |= std::uint32_t{1} << k;
+  }
+  return flags;
+}
+
+// Applies the settings of the mosaic entries flagged in cell.mosaic, in entry
+// order (a later entry wins on a name both set), then refreshes the
+// rule-defined species that may read them.
+Status ApplyMosaicSettings(Cell& cell, const PopulationRules& rules, CellDriver& driver) {
+  if (cell.mosaic == 0) return Status::OK();
+  for (std::size_t k = 0; k < rules.mosaic.size(); ++k) {
+    if ((cell.mosaic >> k & 1u) == 0) continue;
+    for (const CellSetting& s : rules.mosaic[k].settings) {
+      (s.species ? cell.state.x : cell.state.p)[s.index] = s.value;
+    }
+  }
+  return driver.UpdateRules(cell.state);
+}
 
 // PopulationConfig.heterogeneity: multiplies each listed parameter of a
-// freshly started cell by exp(σZ − σ²/2) (mean 1), then refreshes the
-// rule-defined species that may read it.
-Status DrawExtrinsicParameters(Cell& cell, const PopulationRules& rules, CellDriver& driver) {
+// freshly started cell by exp(σZ − σ²/2) (mean 1), drawn from `extrinsic`,
+// then refreshes the rule-defined species that may read it.
+Status DrawExtrinsicParameters(Cell& cell, const PopulationRules& rules, CellDriver& driver,
+                               Rng extrinsic) {
   if (rules.heterogeneity.empty()) return Status::OK();
-  Rng extrinsic = cell.rng.Split(kExtrinsicStream);
   for (const HeterogeneityRule& h : rules.heterogeneity) {
     cell.state.p[h.parameter] *= std::exp(h.sigma * NormalVariate(extrinsic) - 0.5 * h.sigma * h.sigma);
   }
@@ -75,7 +111,17 @@ Population::Population(std::shared_ptr<const CompiledModel> model,
       pool_(std::max(1u, options.threads)),
       partner_rng_(replicate_rng_.Split(kPartnerStream)),
       fusion_rng_(replicate_rng_.Split(kFusionStream)),
-      partner_fusion_rng_(replicate_rng_.Split(kPartnerFusionStream)) {}
+      partner_fusion_rng_(replicate_rng_.Split(kPartnerFusionStream)) {
+  if (options.parameter_set) {
+    parameter_set_rng_ = Rng(options.seed).Split(kParameterSetRoot).Split(*options.parameter_set);
+  }
+}
+
+Rng Population::ExtrinsicStream(const Cell& cell, std::uint64_t kind) const {
+  if (!parameter_set_rng_) return cell.rng.Split(kExtrinsicStream);
+  const Rng root = kind == kPopulationStream ? *parameter_set_rng_ : parameter_set_rng_->Split(kind);
+  return root.Split(cell.lineage);
+}
 
 StatusOr<std::unique_ptr<Population>> Population::Create(
     std::shared_ptr<const CompiledModel> model, std::shared_ptr<const PopulationRules> rules,
@@ -212,12 +258,17 @@ Status Population::Seed() {
     cell.senescent = cell.rng.Uniform01() < rules_->senescent_fraction;
     cell.cycle.BeginAnywhere(cell.rng, rules_->cycle_shape);
     cell.holding_since.assign(rules_->fates.size(), kNaN);
+    cell.mosaic = DrawMosaicFlags(cell, *rules_);
   }
   cell_status_.assign(n, Status::OK());
   pool_.ParallelFor(n, [this](unsigned w, std::size_t i) {
     Cell& cell = cells_[i];
     cell_status_[i] = drivers_[w].Start(cell.state, *steppers_[w], cell.rng);
-    if (cell_status_[i].ok()) cell_status_[i] = DrawExtrinsicParameters(cell, *rules_, drivers_[w]);
+    if (cell_status_[i].ok()) cell_status_[i] = ApplyMosaicSettings(cell, *rules_, drivers_[w]);
+    if (cell_status_[i].ok()) {
+      cell_status_[i] = DrawExtrinsicParameters(cell, *rules_, drivers_[w],
+                                                ExtrinsicStream(cell, kPopulationStream));
+    }
   });
   for (std::size_t i = 0; i < n; ++i) {
     if (!cell_status_[i].ok()) {
@@ -268,7 +319,9 @@ Status Population::Infuse() {
   pool_.ParallelFor(n, [&](unsigned w, std::size_t k) {
     Cell& donor = donors[k];
     Status s = drivers_[w].Start(donor.state, *steppers_[w], donor.rng);
-    if (s.ok()) s = DrawExtrinsicParameters(donor, *rules_, drivers_[w]);
+    if (s.ok()) {
+      s = DrawExtrinsicParameters(donor, *rules_, drivers_[w], ExtrinsicStream(donor, kDonorStream));
+    }
     if (s.ok()) s = PrecultureDonor(donor, w);
     if (s.ok()) {
       probability[k] = EvaluateExpression(rules_->homing.probability, donor.state.x.data(),
@@ -371,7 +424,8 @@ Status Population::SeedPartners() {
     // the plating time; timed events keep the dish's clock from there on.
     cell.state.t = time_;
     if (partner_status_[i].ok()) {
-      partner_status_[i] = DrawExtrinsicParameters(cell, *options_.partner.rules, partner_drivers_[w]);
+      partner_status_[i] = DrawExtrinsicParameters(cell, *options_.partner.rules, partner_drivers_[w],
+                                                   ExtrinsicStream(cell, kPartnerStream));
     }
   });
   for (std::size_t i = 0; i < n; ++i) {
@@ -687,6 +741,7 @@ void Population::Divide(std::size_t mother_index, double overshoot) {
     d.site = options_.mode == SpatialMode::kMixed ? kNoSite : (k == 0 ? mother.site : free_site);
     d.fate = mother.fate;
     d.donor = mother.donor;
+    d.mosaic = mother.mosaic;
     d.committed_at = mother.committed_at;
     d.divisions_left = mother.divisions_left > 0 ? mother.divisions_left - 1 : mother.divisions_left;
     d.holding_since = mother.holding_since;

@@ -53,6 +53,14 @@
 // streams do not depend on the donors, so with no donor homed every result
 // is that of the run without infusion.
 //
+// Mosaic (PopulationRules::mosaic, e.g. 50% Wnt1-knockout cells, V7): each
+// seeded cell draws one Bernoulli per mosaic entry, in order, from
+// Split(kMosaicStream) of its own stream (a sub-stream no other draw uses),
+// and a cell that gets entry k has its settings applied after its network
+// starts and before its extrinsic parameters are drawn, and bit k set in
+// Cell::mosaic. So fraction 0 gives the bytes of the run without the entry.
+// Daughters inherit the flag (and the values, as every parameter).
+//
 // Cell categories (they partition the live cells): committed to a fate;
 // senescent (uncommitted; they neither divide nor commit, but run their
 // network and couple); uncommitted.
@@ -62,6 +70,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "engine/base/rng.h"
@@ -151,6 +160,13 @@ struct PopulationOptions {
   PartnerOptions partner;
   // Infusion; with donor cells, initial_cells may be 0 (homed cells alone).
   InfusionOptions infusion;
+  // Extrinsic-noise design (the intrinsic/extrinsic variance split, BIOLOGY.md
+  // §3.9 item 2; variance_split.h). Unset: each replicate draws its cells'
+  // heterogeneity factors (PopulationConfig.heterogeneity) from the cells' own
+  // streams. Set: they come from parameter set `*parameter_set` of the seed,
+  // so replicates of one set give cell k (resident, donor or partner) the same
+  // factors and differ in every other draw (sites, clocks, reactions).
+  std::optional<std::uint64_t> parameter_set;
 };
 
 inline constexpr std::uint32_t kNoSite = 0xffffffffu;
@@ -164,6 +180,9 @@ struct Cell {
   int fate = -1;              // index into PopulationRules::fates; -1 none
   bool senescent = false;
   bool donor = false;  // an infused donor cell that homed, or its descendant
+  // Bit k: the seeded ancestor received PopulationConfig.mosaic entry k
+  // (its settings; daughters inherit both). Donor and partner cells: 0.
+  std::uint32_t mosaic = 0;
   // Fusion (PopulationConfig.fusion): the lineage of the first nucleus of the
   // multinucleated cell this one belongs to; 0 while not fused.
   std::uint64_t fused_into = 0;
@@ -247,6 +266,9 @@ class Population {
   // Sets the partner cells' fed parameters from the medium and the primary
   // cells around them. REQUIRES: the site map is current.
   void FeedPartners();
+  // The stream of `cell`'s heterogeneity factors; kind is kPopulationStream,
+  // kDonorStream or kPartnerStream (population.cc).
+  Rng ExtrinsicStream(const Cell& cell, std::uint64_t kind) const;
   static void CheckFates(Cell& cell, const PopulationRules& rules);
   static PopulationCounts CountCells(const std::vector<Cell>& cells, const PopulationRules& rules,
                                      double time);
@@ -266,6 +288,7 @@ class Population {
   PopulationOptions options_;
   HexLattice lattice_;
   Rng replicate_rng_;
+  std::optional<Rng> parameter_set_rng_;  // PopulationOptions::parameter_set
   WorkerPool pool_;
   std::vector<std::unique_ptr<Stepper>> steppers_;  // one per worker
   std::vector<CellDriver> drivers_;                 // one per worker

@@ -100,7 +100,7 @@ TEST(PopulationCliTest, SnapshotWritesMarkersAndBimodalityWithoutChangingTheRun)
   // Snapshots only look: the run and its files are the same.
   EXPECT_EQ(ReadFile(dir + "/plain/replicates.csv"), ReadFile(dir + "/snap/replicates.csv"));
   const std::string cells = ReadFile(dir + "/snap/snapshot_day2.csv");
-  EXPECT_TRUE(Contains(cells, "\nreplicate,day,lineage,fate,committed_day,A,B\n")) << cells;
+  EXPECT_TRUE(Contains(cells, "\nreplicate,day,lineage,fate,committed_day,mosaic,neighbours,neighbours_mosaic,A,B\n")) << cells;
   const std::string stats = ReadFile(dir + "/snap/bimodality.csv");
   EXPECT_TRUE(Contains(stats, "\nday,marker,n,bc,dip,dip_p,delta_bic,ashman_d,valley\n2,A,"))
       << stats;
@@ -467,6 +467,105 @@ TEST(PopulationCliTest, InfusionBadInput) {
   const Result help = Grnsim(dir, "population --help");
   EXPECT_TRUE(Contains(help.out, "--infuse N")) << help.out;
   EXPECT_TRUE(Contains(help.out, "--preculture-hours")) << help.out;
+}
+
+// --parameter-sets: the replicate variance split into intrinsic and extrinsic
+// parts. In this network osteo commitment reads only the heterogeneous
+// parameter k (k > 3: about 14% of cells at cv 0.5), so replicates of one set
+// agree exactly: all of its variance is extrinsic (share 1, F-test p tiny).
+// Negative control (a dropped dependency), same size and seed: osteo reads a
+// species made at a constant rate instead of k (about the same fraction by
+// day 1), so its variance is intrinsic and the split must not find an
+// extrinsic part (p > 0.05 at this seed; the check p < 1e-6 fails).
+std::string ExtrinsicNetwork(const std::string& osteo_condition) {
+  return R"pb(
+    name: "extrinsic" time_unit: h
+    species { name: "Z" role: protein }
+    species { name: "Y" role: protein }
+    parameter { name: "k" value: 2 }
+    parameter { name: "kz" value: 0.0065 }
+    reaction { name: "make_z" product { species: "Z" } k_param: "kz" }
+    reaction { name: "make_y" product { species: "Y" } k_param: "kz" }
+    fate { name: "osteo" dwell: 0 condition: ")pb" +
+         osteo_condition + R"pb(" }
+    fate { name: "adipo" dwell: 0 condition: "Y >= 1" }
+    population { cycle_time: "1e9" death_rate: "0" senescent_fraction: "0"
+                 lattice_width: 20 lattice_height: 20
+                 heterogeneity { parameter: "k" cv: 0.5 } })pb";
+}
+
+// day,quantity,...: the row of `quantity` at `day` as fields.
+std::vector<std::string> VarianceRow(const std::string& csv, const std::string& day,
+                                     const std::string& quantity) {
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(day + "," + quantity + ",", 0) != 0) continue;
+    std::vector<std::string> fields;
+    std::istringstream row(line);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    return fields;
+  }
+  return {};
+}
+
+TEST(PopulationCliTest, ParameterSetsSplitTheReplicateVariance) {
+  const std::string dir = MakeTempDir();
+  const std::string run = " --cells 40 --days 1 --replicates 18 --parameter-sets 6 --seed 5 "
+                          "--sync-hours 1 --quiet --output ";
+  WriteFile(dir + "/k.textproto", ExtrinsicNetwork("k > 3"));
+  WriteFile(dir + "/z.textproto", ExtrinsicNetwork("Z >= 1"));
+  const Result k = Grnsim(dir, "population " + dir + "/k.textproto" + run + dir + "/k");
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  EXPECT_TRUE(Contains(k.out, "extrinsic share [95% CI]")) << k.out;
+  const std::string csv = ReadFile(dir + "/k/variance.csv");
+  EXPECT_TRUE(Contains(csv, "# grnsim ")) << "provenance";
+  EXPECT_TRUE(Contains(csv, "; parameter sets 6")) << csv;
+  EXPECT_TRUE(Contains(csv, "\nday,quantity,sets,replicates_per_set,mean,intrinsic_sd,"
+                            "extrinsic_sd,intrinsic_variance,extrinsic_variance,extrinsic_share,"
+                            "extrinsic_share_lo,extrinsic_share_hi,f_statistic,p_value\n"))
+      << csv;
+  // 0,1 (days) × osteo_fraction, adipo_fraction, log2_ratio.
+  const std::vector<std::string> osteo = VarianceRow(csv, "1", "osteo_fraction");
+  ASSERT_EQ(osteo.size(), 14u) << csv;
+  EXPECT_EQ(osteo[2], "6");
+  EXPECT_EQ(osteo[3], "3");
+  EXPECT_GT(std::stod(osteo[4]), 0.05);       // some cells have k > 3
+  EXPECT_NEAR(std::stod(osteo[9]), 1.0, 1e-9);  // all extrinsic
+  EXPECT_LT(std::stod(osteo[13]), 1e-6);
+
+  const Result z = Grnsim(dir, "population " + dir + "/z.textproto" + run + dir + "/z");
+  ASSERT_EQ(z.exit_code, 0) << z.err;
+  const std::vector<std::string> control =
+      VarianceRow(ReadFile(dir + "/z/variance.csv"), "1", "osteo_fraction");
+  ASSERT_EQ(control.size(), 14u);
+  EXPECT_GT(std::stod(control[4]), 0.05);
+  EXPECT_GE(std::stod(control[13]), 1e-6) << "the control has no extrinsic part";
+  EXPECT_GT(std::stod(control[13]), 0.05);
+  EXPECT_LT(std::stod(control[9]), 0.5);
+
+  // Same bytes for 1 and 2 threads.
+  const Result two = Grnsim(dir, "population " + dir + "/k.textproto" + run + dir +
+                                     "/k2 --threads 2");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  for (const char* file : {"/variance.csv", "/summary.csv", "/replicates.csv"}) {
+    EXPECT_EQ(ReadFile(dir + "/k" + file), ReadFile(dir + "/k2" + file)) << file;
+  }
+}
+
+TEST(PopulationCliTest, ParameterSetsBadUsage) {
+  const std::string dir = MakeTempDir();
+  WriteFile(dir + "/k.textproto", ExtrinsicNetwork("k > 3"));
+  const std::string net = "population " + dir + "/k.textproto --cells 5 --days 1 --quiet";
+  for (const char* bad : {" --replicates 9 --parameter-sets 2", " --replicates 4 --parameter-sets 1",
+                          " --replicates 4 --parameter-sets 4"}) {
+    const Result r = Grnsim(dir, net + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_TRUE(Contains(r.err, "--parameter-sets N needs N >= 2")) << r.err;
+  }
+  const Result none = Grnsim(dir, kSmallRun + " --replicates 4 --parameter-sets 2");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(Contains(none.err, "--parameter-sets needs parameters that vary between cells"))
+      << none.err;
 }
 
 }  // namespace

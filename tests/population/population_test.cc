@@ -8,6 +8,7 @@
 #include <cstring>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "engine/io/compose_io.h"
@@ -758,6 +759,56 @@ TEST(PopulationTest, HeterogeneityControlLargerCvFailsTheCheck) {
   const Loaded l = LoadText(Heterogeneous(0.36));
   ASSERT_TRUE(l.model);
   EXPECT_GT(std::abs(ParameterMoments(l, "k", 1).second - 0.3), 0.03);
+}
+
+// Parameter sets (PopulationOptions::parameter_set, the variance split):
+// replicates of one set give every seeded cell the same factors and differ in
+// their other draws (sites); another set draws other factors, still with the
+// declared CV; threads change nothing.
+TEST(PopulationTest, ParameterSetsShareFactorsAcrossReplicates) {
+  const Loaded l = LoadText(Heterogeneous(0.3));
+  ASSERT_TRUE(l.model);
+  const auto& names = l.model->parameter_names();
+  const std::size_t k = std::find(names.begin(), names.end(), "k") - names.begin();
+  struct Seeded {
+    std::vector<double> k;
+    std::vector<std::uint32_t> sites;
+  };
+  auto run = [&](std::optional<std::uint64_t> set, std::uint64_t replicate, unsigned threads) {
+    PopulationOptions options;
+    options.initial_cells = 2500;
+    options.seed = 77;
+    options.replicate = replicate;
+    options.parameter_set = set;
+    options.threads = threads;
+    Seeded out;
+    auto p = Make(l, options);
+    if (p == nullptr) return out;
+    for (const Cell& c : p->cells()) {
+      out.k.push_back(c.state.p[k]);
+      out.sites.push_back(c.site);
+    }
+    return out;
+  };
+  const Seeded a0 = run(0, 0, 1), a1 = run(0, 1, 2), b0 = run(1, 0, 1), own = run({}, 0, 1);
+  ASSERT_EQ(a0.k.size(), 2500u);
+  EXPECT_EQ(a0.k, a1.k) << "one set, two replicates: the same factors";
+  EXPECT_NE(a0.sites, a1.sites) << "but their other draws differ";
+  EXPECT_EQ(a0.sites, b0.sites) << "the set changes no other draw";
+  EXPECT_EQ(a0.k, run(0, 0, 2).k);
+  for (const Seeded* other : {&b0, &own}) {
+    int equal = 0;
+    for (std::size_t i = 0; i < a0.k.size(); ++i) equal += a0.k[i] == other->k[i];
+    EXPECT_EQ(equal, 0) << "another set (or none) draws other factors";
+  }
+  double sum = 0, sum2 = 0;
+  for (double v : b0.k) {
+    sum += v;
+    sum2 += v * v;
+  }
+  const double mean = sum / 2500, cv = std::sqrt((sum2 - 2500 * mean * mean) / 2499) / mean;
+  EXPECT_NEAR(mean, 2.0, 2.0 * 4 * 0.3 / 50);
+  EXPECT_NEAR(cv, 0.3, 0.03);
 }
 
 TEST(PopulationTest, HeterogeneityIsInheritedAtDivision) {

@@ -110,14 +110,19 @@ inline std::string ReadWhole(const std::string& path) {
 }
 
 // Everything a cached result depends on besides the command line: the grnsim
-// binary and every file under networks/ (network, modules, scenarios).
+// binary and every file under networks/ (network, modules, scenarios) and
+// tests/testdata/population/.
 inline std::uint64_t InputsFingerprint() {
   static const std::uint64_t fingerprint = [] {
     std::uint64_t h = 0xcbf29ce484222325ULL;
     h = Fnv1a(h, ReadWhole(GRNSIM_BINARY));
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(NetworksDir())) {
-      if (entry.is_regular_file()) files.push_back(entry.path());
+    // tests/testdata/population: scenario overlays of negative controls.
+    for (const std::string& dir :
+         {NetworksDir(), std::string(GRN_SOURCE_DIR) + "/tests/testdata/population"}) {
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file()) files.push_back(entry.path());
+      }
     }
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
@@ -207,14 +212,20 @@ inline bool ParseReplicates(const std::string& text, std::vector<ReplicateFates>
 }  // namespace population_internal
 
 // Runs (or reuses) `grnsim population <arguments> --output DIR --quiet` and
-// returns DIR/replicates.csv, or "" with *error set. `arguments` is the
-// quoted argument list (" 'a' 'b' ..."); `label` names the run in messages.
-// Cached in the process and across processes (see the top of this file).
+// returns DIR/<output_file> (default replicates.csv, e.g. snapshot_day7.csv),
+// or "" with *error set. `arguments` is the quoted argument list
+// (" 'a' 'b' ..."); `label` names the run in messages. Cached in the process
+// and across processes (see the top of this file).
 inline std::string RunPopulationCached(const std::string& label, const std::string& arguments,
-                                       std::string* error) {
+                                       std::string* error,
+                                       const std::string& output_file = "replicates.csv") {
   namespace pi = population_internal;
   static std::map<std::string, std::string> memo;
-  if (auto it = memo.find(arguments); it != memo.end()) return it->second;
+  // The key of a file other than replicates.csv names it (the same command
+  // line keeps its old key for replicates.csv).
+  const std::string key_text =
+      output_file == "replicates.csv" ? arguments : arguments + "\n" + output_file;
+  if (auto it = memo.find(key_text); it != memo.end()) return it->second;
 
   // GRN_POPULATION_CACHE=off recomputes every run once per process (timing,
   // or distrust of the cache); any other value, or none, uses it.
@@ -222,7 +233,7 @@ inline std::string RunPopulationCached(const std::string& label, const std::stri
   const bool use_cache = cache_env == nullptr || std::string(cache_env) != "off";
   char key[17];
   std::snprintf(key, sizeof key, "%016" PRIx64,
-                pi::Fnv1a(pi::InputsFingerprint(), arguments));
+                pi::Fnv1a(pi::InputsFingerprint(), key_text));
   const std::filesystem::path cache_dir = testing::TempDir() + "grn_population_validation_" +
                                           std::to_string(::getuid());
   std::error_code ec;
@@ -248,7 +259,7 @@ inline std::string RunPopulationCached(const std::string& label, const std::stri
                               : "grnsim did not exit normally (status " + std::to_string(rc) + ")") +
                ": " + pi::ReadWhole(out_dir + ".stderr") + "\ncommand: " + command;
     } else {
-      text = pi::ReadWhole(out_dir + "/replicates.csv");
+      text = pi::ReadWhole(out_dir + "/" + output_file);
       if (use_cache) {  // written whole, then renamed: a reader never sees half a file
         const std::string temp = cached + ".tmp" + std::to_string(::getpid());
         std::ofstream(temp, std::ios::binary) << text;
@@ -264,7 +275,7 @@ inline std::string RunPopulationCached(const std::string& label, const std::stri
     ::flock(lock, LOCK_UN);
     ::close(lock);
   }
-  if (!text.empty()) memo[arguments] = text;
+  if (!text.empty()) memo[key_text] = text;
   return text;
 }
 
