@@ -249,9 +249,10 @@ std::set<std::string> FatesOf(const grnsim::v1::Network& network) {
   return fates;
 }
 
-// A copy of `scenario` whose set and scale keep only the names `keep` accepts,
-// whose on_commit keeps only the fates `keep_fate` accepts (and, if
-// `additions` is false, without its additions).
+// A copy of `scenario` whose set, scale and heterogeneity keep only the names
+// `keep` accepts, whose on_commit keeps only the fates `keep_fate` accepts
+// (and, if `additions` is false, without its additions and its mosaic: the
+// partner cells are never mosaic).
 grnsim::v1::Scenario FilterScenario(const grnsim::v1::Scenario& scenario,
                                     const std::function<bool(const std::string&)>& keep,
                                     const std::function<bool(const std::string&)>& keep_fate,
@@ -260,6 +261,10 @@ grnsim::v1::Scenario FilterScenario(const grnsim::v1::Scenario& scenario,
   out.clear_set();
   out.clear_scale();
   out.clear_on_commit();
+  out.clear_heterogeneity();
+  for (const auto& h : scenario.heterogeneity()) {
+    if (keep(h.parameter())) *out.add_heterogeneity() = h;
+  }
   for (const auto& s : scenario.set()) {
     if (keep(s.name())) *out.add_set() = s;
   }
@@ -274,14 +279,15 @@ grnsim::v1::Scenario FilterScenario(const grnsim::v1::Scenario& scenario,
     out.clear_add_parameter();
     out.clear_add_reaction();
     out.clear_add_event();
+    out.clear_mosaic();
   }
   return out;
 }
 
 // Co-culture: every scenario applies to both networks wherever they have the
-// name it sets or scales, or the fate its on_commit names (a name or fate
-// neither has is refused by the MSC network, as without co-culture);
-// additions go to the MSC network only. Then the
+// name it sets, scales or varies (heterogeneity), or the fate its on_commit
+// names (a name or fate neither has is refused by the MSC network, as without
+// co-culture); additions and mosaics go to the MSC network only. Then the
 // precursors are linked to the MSC medium (see kOcpTotalRankl).
 Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
                      const std::vector<std::string>& scenario_paths, LoadedPopulation* msc,
@@ -1224,8 +1230,9 @@ int RunPopulation(int argc, char** argv) {
       "are 0 (the pools' fresh values hold the recombinant proteins). Juxtacrine RANKL:\n"
       "RANKL_juxta = 0.01 pM per molecule/h × the summed J_RANKL_juxta of the MSCs on the\n"
       "six adjacent sites (BIOLOGY §2.6; well mixed: its expectation). Every --scenario\n"
-      "applies to both networks wherever they have the name it sets (RANKL_ADD, OPG_ADD,\n"
-      "E2, ...); its additions go to NETWORK only. --cells 0 runs the precursors alone in\n"
+      "applies to both networks wherever they have the name it sets or varies (RANKL_ADD,\n"
+      "OPG_ADD, E2, k_tl, ...); its additions and mosaics go to NETWORK only. --cells 0\n"
+      "runs the precursors alone in\n"
       "the fresh medium (its proteins decay, and are renewed at every medium change).\n"
       "DIR/summary.csv then adds ocp_alive, oc_fraction and its 95% interval, and\n"
       "DIR/replicates.csv the precursor counts.\n"

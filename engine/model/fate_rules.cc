@@ -241,8 +241,8 @@ std::vector<Diagnostic> ValidatePopulationRules(const Network& net) {
       } else if (!seen.insert(h.parameter()).second) {
         add(at, who + ": given twice");
       }
-      if (!(h.cv() > 0.0 && h.cv() <= 10.0)) {
-        add(at, who + ": cv " + Num(h.cv()) + " must be in (0, 10]");
+      if (!(h.cv() > 0.0 && h.cv() <= kMaxHeterogeneityCv)) {
+        add(at, who + ": cv " + Num(h.cv()) + " must be in (0, " + Num(kMaxHeterogeneityCv) + "]");
       }
     }
     if (pop.mosaic_size() > kMaxMosaicEntries) {

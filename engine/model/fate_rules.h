@@ -65,6 +65,9 @@ struct CouplingRule {
   bool over_sites = false;      // mean over the six sites (empty = 0), else over contacts
 };
 
+// The largest coefficient of variation PopulationConfig.heterogeneity takes.
+inline constexpr double kMaxHeterogeneityCv = 10.0;
+
 // PopulationConfig.heterogeneity: a lognormal factor exp(σZ − σ²/2).
 struct HeterogeneityRule {
   std::string parameter_name;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/model/compiled_model.h"
+#include "engine/model/fate_rules.h"
 
 namespace grn {
 namespace {
@@ -151,6 +152,47 @@ class Overlay {
     }
   }
 
+  // Scenario.heterogeneity: added to the network's population {
+  // heterogeneity }, replacing the cv of a parameter it already lists. The
+  // parameter must be one the scenario could set (the cv and the coupled or
+  // medium-fed parameters are checked with the population rules).
+  void ApplyHeterogeneity(
+      const google::protobuf::RepeatedPtrField<grnsim::v1::Heterogeneity>& rules) {
+    if (rules.empty()) return;
+    if (net_.fate_size() == 0 && net_.coupling_size() == 0 && !net_.has_population()) {
+      Add({{"heterogeneity", 0}},
+          "scenario's heterogeneity needs a population network (one that declares fates, "
+          "couplings or population settings); network '" + net_.name() + "' declares none");
+      return;
+    }
+    std::set<std::string> seen;
+    for (int j = 0; j < rules.size(); ++j) {
+      const grnsim::v1::Heterogeneity& rule = rules[j];
+      Setting as_setting;
+      as_setting.set_name(rule.parameter());
+      const FieldPath at = {{"heterogeneity", j}, {"parameter", -1}};
+      std::optional<Target> target =
+          Resolve(as_setting, at, "varies", seen, "heterogeneity");
+      if (!target) continue;
+      if (target->parameter == nullptr) {
+        Add(at, "scenario varies '" + rule.parameter() +
+                    "', a species; heterogeneity applies to parameters");
+        continue;
+      }
+      if (!(rule.cv() > 0.0 && rule.cv() <= kMaxHeterogeneityCv)) {
+        Add({{"heterogeneity", j}, {"cv", -1}},
+            "scenario varies '" + rule.parameter() + "' with cv " + Num(rule.cv()) +
+                "; expected a coefficient of variation in (0, " + Num(kMaxHeterogeneityCv) + "]");
+        continue;
+      }
+      grnsim::v1::Heterogeneity* existing = nullptr;
+      for (auto& own : *net_.mutable_population()->mutable_heterogeneity()) {
+        if (own.parameter() == rule.parameter()) existing = &own;
+      }
+      *(existing != nullptr ? existing : net_.mutable_population()->add_heterogeneity()) = rule;
+    }
+  }
+
   template <typename Item>
   void AddAll(const google::protobuf::RepeatedPtrField<Item>& items,
               google::protobuf::RepeatedPtrField<Item>* into, const char* field,
@@ -277,6 +319,7 @@ Status ApplyScenario(Network& network, const Scenario& scenario, const std::stri
   overlay.AddAll(scenario.add_event(), result.mutable_event(), "add_event", "event");
   overlay.ApplyOnCommit(scenario.on_commit());
   overlay.ApplyMosaic(scenario.mosaic());
+  overlay.ApplyHeterogeneity(scenario.heterogeneity());
   if (Status s = overlay.Result(); !s.ok()) return s;
   network = std::move(result);
   return Status::OK();

@@ -190,7 +190,7 @@ TEST_F(ComposeIoTest, ScenarioFileIsRecognisedByItsHeader) {
   EXPECT_EQ(ReadScenarioFile(Write("empty.textproto", "# nothing\n")).status().message(),
             dir_ + "/empty.textproto:1:1: empty scenario file: expected fields such as name, "
                    "description, set, scale, add_species, add_parameter, add_reaction, "
-                   "add_event, on_commit and mosaic");
+                   "add_event, on_commit, mosaic and heterogeneity");
 }
 
 TEST_F(ComposeIoTest, MergeNetworkFilesMergesWholeFiles) {

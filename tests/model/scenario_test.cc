@@ -156,6 +156,61 @@ TEST(ScenarioTest, OnCommitRefusesUnknownFatesAndBadSettings) {
             "does not declare (it declares no fates; population networks do)");
 }
 
+// Extrinsic noise as an overlay: the rules join the network's population {
+// heterogeneity }, a parameter it already lists takes the scenario's cv.
+TEST(ScenarioTest, HeterogeneityJoinsThePopulationRules) {
+  Network net = ParseNetwork(std::string(kNet) + R"pb(
+    fate { name: "osteo" condition: "X > 5" }
+    population { heterogeneity { parameter: "k" cv: 0.1 } }
+  )pb");
+  Network other = ParseNetwork(std::string(kNet) + R"pb(
+    fate { name: "osteo" condition: "X > 5" }
+  )pb");
+  const Scenario noise = ParseScenario(R"pb(
+    heterogeneity { parameter: "k" cv: 0.3 }
+  )pb");
+  ASSERT_TRUE(ApplyScenario(net, noise, "noise.textproto", Locate).ok());
+  ASSERT_EQ(net.population().heterogeneity_size(), 1);
+  EXPECT_EQ(net.population().heterogeneity(0).cv(), 0.3);
+  ASSERT_TRUE(ApplyScenario(other, noise, "noise.textproto", Locate).ok());
+  ASSERT_EQ(other.population().heterogeneity_size(), 1);
+  EXPECT_EQ(other.population().heterogeneity(0).parameter(), "k");
+}
+
+TEST(ScenarioTest, HeterogeneityRefusesSpeciesUnknownNamesAndSingleCellNetworks) {
+  Network net = ParseNetwork(std::string(kNet) + R"pb(
+    fate { name: "osteo" condition: "X > 5" }
+  )pb");
+  const std::string before = net.DebugString();
+  const Status s = ApplyScenario(net, ParseScenario(R"pb(
+    heterogeneity { parameter: "nope" cv: 0.2 }
+    heterogeneity { parameter: "X" cv: 0.2 }
+    heterogeneity { parameter: "p" cv: 0.2 }
+    heterogeneity { parameter: "k" cv: 0.2 }
+    heterogeneity { parameter: "k" cv: 0.3 }
+    heterogeneity { parameter: "q" cv: 0 }
+  )pb"), "bad.textproto", Locate);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "S:heterogeneity#0:parameter#-1: scenario varies 'nope', which is not a species or "
+            "parameter of network 'net'\n"
+            "S:heterogeneity#1:parameter#-1: scenario varies 'X', a species; heterogeneity "
+            "applies to parameters\n"
+            "S:heterogeneity#2:parameter#-1: scenario varies parameter 'p', which an assignment "
+            "rule defines; the setting would have no effect\n"
+            "S:heterogeneity#4:parameter#-1: scenario varies 'k' twice in `heterogeneity`\n"
+            "S:heterogeneity#5:cv#-1: scenario varies 'q' with cv 0; expected a coefficient of "
+            "variation in (0, 10]");
+  EXPECT_EQ(net.DebugString(), before);
+  Network single = ParseNetwork(kNet);
+  const Status refused = ApplyScenario(single, ParseScenario(R"pb(
+    heterogeneity { parameter: "k" cv: 0.2 }
+  )pb"), "noise.textproto", Locate);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("needs a population network"), std::string::npos)
+      << refused.message();
+}
+
 TEST(ScenarioTest, WithoutLocatorNamesTheFile) {
   Network net = ParseNetwork(kNet);
   const Status s = ApplyScenario(net, ParseScenario(R"pb(set { name: "nope" value: 1 })pb"),

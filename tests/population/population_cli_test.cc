@@ -568,5 +568,20 @@ TEST(PopulationCliTest, ParameterSetsBadUsage) {
       << none.err;
 }
 
+// Co-culture takes a mosaic (MSCs only: precursors are never mosaic, and
+// lack W1_GENE) and extrinsic noise (both networks have k_tx and k_tl).
+TEST(PopulationCliTest, CocultureTakesMosaicAndExtrinsicNoise) {
+  const std::string dir = MakeTempDir();
+  const std::string networks = std::string(GRN_SOURCE_DIR) + "/networks/";
+  const Result r = Grnsim(
+      dir, "population " + networks + "msc_population.textproto --coculture " + networks +
+               "osteoclast_population.textproto --scenario " + networks +
+               "scenarios/wnt1_mosaic.textproto --scenario " + networks +
+               "scenarios/extrinsic_noise.textproto --cells 10 --ocp-cells 10 --days 0.05 "
+               "--replicates 4 --parameter-sets 2 --seed 3 --quiet");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "oc_fraction")) << r.out;
+}
+
 }  // namespace
 }  // namespace grn
