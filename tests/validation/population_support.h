@@ -111,15 +111,17 @@ inline std::string ReadWhole(const std::string& path) {
 
 // Everything a cached result depends on besides the command line: the grnsim
 // binary and every file under networks/ (network, modules, scenarios) and
-// tests/testdata/population/.
+// tests/testdata/population/ and tests/testdata/validation/.
 inline std::uint64_t InputsFingerprint() {
   static const std::uint64_t fingerprint = [] {
     std::uint64_t h = 0xcbf29ce484222325ULL;
     h = Fnv1a(h, ReadWhole(GRNSIM_BINARY));
     std::vector<std::filesystem::path> files;
-    // tests/testdata/population: scenario overlays of negative controls.
+    // tests/testdata/population: scenario overlays of negative controls;
+    // tests/testdata/validation: dose overlays (V10).
     for (const std::string& dir :
-         {NetworksDir(), std::string(GRN_SOURCE_DIR) + "/tests/testdata/population"}) {
+         {NetworksDir(), std::string(GRN_SOURCE_DIR) + "/tests/testdata/population",
+          std::string(GRN_SOURCE_DIR) + "/tests/testdata/validation"}) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
         if (entry.is_regular_file()) files.push_back(entry.path());
       }
@@ -260,10 +262,22 @@ inline std::string RunPopulationCached(const std::string& label, const std::stri
                ": " + pi::ReadWhole(out_dir + ".stderr") + "\ncommand: " + command;
     } else {
       text = pi::ReadWhole(out_dir + "/" + output_file);
-      if (use_cache) {  // written whole, then renamed: a reader never sees half a file
-        const std::string temp = cached + ".tmp" + std::to_string(::getpid());
-        std::ofstream(temp, std::ios::binary) << text;
-        std::filesystem::rename(temp, cached, ec);
+      if (use_cache) {
+        // Every file of the run goes to the cache under the key a request for
+        // it would use (a run's replicates.csv, medium.csv and snapshots are
+        // then one run), each written whole, then renamed: a reader never
+        // sees half a file.
+        for (const auto& entry : std::filesystem::directory_iterator(out_dir, ec)) {
+          const std::string file = entry.path().filename().string();
+          char file_key[17];
+          std::snprintf(file_key, sizeof file_key, "%016" PRIx64,
+                        pi::Fnv1a(pi::InputsFingerprint(),
+                                  file == "replicates.csv" ? arguments : arguments + "\n" + file));
+          const std::string target = (cache_dir / (std::string(file_key) + ".csv")).string();
+          const std::string temp = target + ".tmp" + std::to_string(::getpid());
+          std::ofstream(temp, std::ios::binary) << pi::ReadWhole(entry.path().string());
+          std::filesystem::rename(temp, target, ec);
+        }
       }
     }
     std::filesystem::remove_all(out_dir, ec);

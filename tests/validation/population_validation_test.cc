@@ -180,7 +180,7 @@ TEST(PopulationValidation, V9_AgedDonor) {
 //  * V11 rescue: CI size +0.89 [+0.02, +1.81]; 14 d +0.15 [-0.22, +0.52]:
 //    not resolved. "Still below B" holds (CI size -6.19, 14 d -6.44).
 // The §4 V10 dose series (0-200, Spearman rho) and the aged-background
-// +15% at dose 200 need doses the scenario file does not have.
+// +15% at dose 200: tests/validation/mir29a_dose_validation_test.cc.
 TEST(PopulationValidation, V10_V11_Mir29aExosomes) {
   const PopulationRun& b = Baseline();
   const PopulationRun& dosed = Arm({"mir29a_exosome_dose.textproto"});
