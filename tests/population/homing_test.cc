@@ -65,33 +65,6 @@ StatusOr<std::unique_ptr<Population>> Make(const Loaded& l, const PopulationOpti
   return Population::Create(l.model, l.rules, options);
 }
 
-std::string Fingerprint(const std::vector<Cell>& cells) {
-  std::string out;
-  auto put = [&out](const void* data, std::size_t n) {
-    out.append(static_cast<const char*>(data), n);
-  };
-  for (const Cell& c : cells) {
-    put(&c.lineage, sizeof c.lineage);
-    put(&c.parent, sizeof c.parent);
-    put(&c.site, sizeof c.site);
-    put(&c.fate, sizeof c.fate);
-    put(&c.senescent, sizeof c.senescent);
-    put(&c.donor, sizeof c.donor);
-    put(&c.state.t, sizeof c.state.t);
-    put(c.state.x.data(), c.state.x.size() * sizeof(double));
-    put(c.state.p.data(), c.state.p.size() * sizeof(double));
-  }
-  return out;
-}
-
-std::string Fingerprint(const Population& p) {
-  std::string out = Fingerprint(p.cells());
-  const PopulationCounts counts = p.Counts();
-  out.append(reinterpret_cast<const char*>(&counts.divisions), sizeof counts.divisions);
-  out.append(reinterpret_cast<const char*>(&counts.deaths), sizeof counts.deaths);
-  return out;
-}
-
 std::uint64_t DonorDerived(const Population& p) {
   std::uint64_t n = 0;
   for (const Cell& c : p.cells()) n += c.donor;
@@ -115,7 +88,7 @@ TEST(HomingTest, HomedCellsAreDeterministicAndTheSameForOneAndTwoThreads) {
       auto p = Make(toggle, options);
       ASSERT_TRUE(p.ok()) << p.status().message();
       ASSERT_TRUE((*p)->AdvanceTo(36.0).ok());
-      const std::string bytes = Fingerprint(**p);
+      const std::string bytes = test_support::PopulationFingerprint(**p);
       if (reference.empty()) {
         reference = bytes;
         homed = (*p)->infusion().homed;
@@ -151,7 +124,7 @@ TEST(HomingTest, ResidentCellsDoNotDependOnTheDonors) {
   ASSERT_EQ(with.size(), 40u + (*infused)->infusion().homed);
   auto without_coupling = [&toggle](std::vector<Cell> cells) {
     for (Cell& c : cells) c.state.p[toggle.rules->couplings.at(0).parameter] = 0;
-    return Fingerprint(cells);
+    return test_support::CellsFingerprint(cells);
   };
   const std::vector<Cell> residents(with.begin(), with.begin() + 40);
   EXPECT_TRUE(without_coupling(residents) == without_coupling((*alone)->cells()));
@@ -177,7 +150,7 @@ TEST(HomingTest, ResidentCellsDoNotDependOnTheDonors) {
   EXPECT_EQ((*b)->infusion().homed, 0u);
   ASSERT_TRUE((*a)->AdvanceTo(48.0).ok());
   ASSERT_TRUE((*b)->AdvanceTo(48.0).ok());
-  EXPECT_TRUE(Fingerprint(**a) == Fingerprint(**b));
+  EXPECT_TRUE(test_support::PopulationFingerprint(**a) == test_support::PopulationFingerprint(**b));
 }
 
 TEST(HomingTest, DonorFlagPassesToDaughtersAndHomedCellsAloneRun) {

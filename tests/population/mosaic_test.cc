@@ -66,29 +66,6 @@ std::unique_ptr<Population> RunToggle(const grnsim::v1::Network& net, std::uint6
   return std::move(*p);
 }
 
-// Every number of every cell, as bytes, plus the counts.
-std::string Fingerprint(const Population& p) {
-  std::string out;
-  auto put = [&out](const void* data, std::size_t n) {
-    out.append(static_cast<const char*>(data), n);
-  };
-  for (const Cell& c : p.cells()) {
-    put(&c.lineage, sizeof c.lineage);
-    put(&c.parent, sizeof c.parent);
-    put(&c.site, sizeof c.site);
-    put(&c.fate, sizeof c.fate);
-    put(&c.senescent, sizeof c.senescent);
-    put(&c.mosaic, sizeof c.mosaic);
-    put(&c.committed_at, sizeof c.committed_at);
-    put(c.state.x.data(), c.state.x.size() * sizeof(double));
-    put(c.state.p.data(), c.state.p.size() * sizeof(double));
-  }
-  const PopulationCounts counts = p.Counts();
-  put(&counts.divisions, sizeof counts.divisions);
-  put(&counts.deaths, sizeof counts.deaths);
-  return out;
-}
-
 // The index of a toggle parameter (a mosaic adds no parameter).
 std::uint32_t ParameterIndex(const std::string& name) {
   const Loaded loaded = test_support::LoadPopulationNetwork(Toggle());
@@ -107,7 +84,7 @@ TEST(MosaicTest, FractionZeroGivesTheBytesOfTheRunWithoutMosaic) {
                     72.0, 1, mode);
     ASSERT_TRUE(plain && zero);
     ASSERT_GT(plain->Counts().divisions, 0u);
-    EXPECT_EQ(Fingerprint(*plain), Fingerprint(*zero));
+    EXPECT_EQ(test_support::PopulationFingerprint(*plain), test_support::PopulationFingerprint(*zero));
   }
 }
 
@@ -186,7 +163,7 @@ TEST(MosaicTest, IdenticalBytesForOneAndTwoThreads) {
   auto one = RunToggle(WithMosaic(kHalfKnockout), 120, 48.0, 1);
   auto two = RunToggle(WithMosaic(kHalfKnockout), 120, 48.0, 2);
   ASSERT_TRUE(one && two);
-  EXPECT_EQ(Fingerprint(*one), Fingerprint(*two));
+  EXPECT_EQ(test_support::PopulationFingerprint(*one), test_support::PopulationFingerprint(*two));
 }
 
 TEST(MosaicTest, FlagsDoNotDependOnTheSpatialMode) {

@@ -42,28 +42,6 @@ std::unique_ptr<Population> Make(const Loaded& l, const PopulationOptions& optio
   return p.ok() ? std::move(*p) : nullptr;
 }
 
-// Every number of every cell, as bytes, plus the counts.
-std::string Fingerprint(const Population& p) {
-  std::string out;
-  auto put = [&out](const void* data, std::size_t n) {
-    out.append(static_cast<const char*>(data), n);
-  };
-  for (const Cell& c : p.cells()) {
-    put(&c.lineage, sizeof c.lineage);
-    put(&c.parent, sizeof c.parent);
-    put(&c.site, sizeof c.site);
-    put(&c.fate, sizeof c.fate);
-    put(&c.senescent, sizeof c.senescent);
-    put(&c.committed_at, sizeof c.committed_at);
-    put(c.state.x.data(), c.state.x.size() * sizeof(double));
-    put(c.state.p.data(), c.state.p.size() * sizeof(double));
-  }
-  const PopulationCounts counts = p.Counts();
-  put(&counts.divisions, sizeof counts.divisions);
-  put(&counts.deaths, sizeof counts.deaths);
-  return out;
-}
-
 TEST(PopulationTest, IdenticalBytesForOneTwoAndThreeThreads) {
   const Loaded toggle = LoadToggle();
   ASSERT_TRUE(toggle.model);
@@ -79,7 +57,7 @@ TEST(PopulationTest, IdenticalBytesForOneTwoAndThreeThreads) {
       auto p = Make(toggle, options);
       ASSERT_TRUE(p);
       ASSERT_TRUE(p->AdvanceTo(48.0).ok());
-      const std::string bytes = Fingerprint(*p);
+      const std::string bytes = test_support::PopulationFingerprint(*p);
       if (threads == 1) {
         reference = bytes;
         EXPECT_GT(p->Counts().divisions, 0u);
@@ -100,7 +78,7 @@ TEST(PopulationTest, ReplicatesAndSeedsGiveDifferentPopulations) {
   auto b = Make(toggle, options);
   ASSERT_TRUE(a->AdvanceTo(24).ok());
   ASSERT_TRUE(b->AdvanceTo(24).ok());
-  EXPECT_NE(Fingerprint(*a), Fingerprint(*b));
+  EXPECT_NE(test_support::PopulationFingerprint(*a), test_support::PopulationFingerprint(*b));
 }
 
 // M is read by nothing and changed by nothing, so only division moves it.
@@ -396,7 +374,8 @@ std::uint32_t ParameterIndex(const CompiledModel& model, const std::string& name
   return static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
 }
 
-// Like Fingerprint, for the partner cells.
+// Like test_support::PopulationFingerprint, for the partner cells (without
+// fused_into: fusion must leave everything else as it was).
 std::string PartnerFingerprint(const Population& p) {
   std::string out;
   for (const Cell& c : p.partner_cells()) {
@@ -439,7 +418,7 @@ TEST(PopulationTest, PartnersLeaveThePrimaryCellsAloneAndReadTheirContacts) {
       options.threads = threads;
       auto both = Make(toggle, options);
       ASSERT_TRUE(both && both->AdvanceTo(48.0).ok());
-      EXPECT_TRUE(Fingerprint(*both) == Fingerprint(*alone))
+      EXPECT_TRUE(test_support::PopulationFingerprint(*both) == test_support::PopulationFingerprint(*alone))
           << "partners changed the primary cells (" << threads << " threads)";
       const PopulationCounts counts = both->PartnerCounts();
       EXPECT_EQ(counts.alive + counts.deaths, 40u) << "partners neither divide nor vanish";
@@ -557,7 +536,7 @@ TEST(PopulationTest, PartnersPlatedLaterJoinAtTheFirstSyncPointAfter) {
     // Partners live from 20.5 only (some die: rate 0.01 /h).
     EXPECT_LE(p->partner_cell_time(), 25 * 9.5 + 1e-9);
     EXPECT_GT(p->partner_cell_time(), 0.7 * 25 * 9.5);
-    EXPECT_TRUE(Fingerprint(*p) == Fingerprint(*alone)) << "partners changed the primary cells";
+    EXPECT_TRUE(test_support::PopulationFingerprint(*p) == test_support::PopulationFingerprint(*alone)) << "partners changed the primary cells";
     if (threads == 1) {
       partner_bytes = PartnerFingerprint(*p);
     } else {

@@ -10,11 +10,14 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/model/compiled_model.h"
 #include "engine/model/fate_rules.h"
 #include "engine/model/validate.h"
+#include "engine/population/population.h"
 #include "proto/network.pb.h"
 
 namespace grn::test_support {
@@ -40,6 +43,39 @@ inline LoadedPopulation LoadPopulationNetwork(grnsim::v1::Network net) {
     return {};
   }
   out.rules = std::make_shared<const PopulationRules>(std::move(*rules));
+  return out;
+}
+
+// Every number of every cell, as bytes (for "same bytes" checks: threads,
+// a mosaic of fraction 0, partners that must not touch the primary cells).
+inline std::string CellsFingerprint(const std::vector<Cell>& cells) {
+  std::string out;
+  auto put = [&out](const void* data, std::size_t n) {
+    out.append(static_cast<const char*>(data), n);
+  };
+  for (const Cell& c : cells) {
+    put(&c.lineage, sizeof c.lineage);
+    put(&c.parent, sizeof c.parent);
+    put(&c.site, sizeof c.site);
+    put(&c.fate, sizeof c.fate);
+    put(&c.senescent, sizeof c.senescent);
+    put(&c.donor, sizeof c.donor);
+    put(&c.mosaic, sizeof c.mosaic);
+    put(&c.fused_into, sizeof c.fused_into);
+    put(&c.committed_at, sizeof c.committed_at);
+    put(&c.state.t, sizeof c.state.t);
+    put(c.state.x.data(), c.state.x.size() * sizeof(double));
+    put(c.state.p.data(), c.state.p.size() * sizeof(double));
+  }
+  return out;
+}
+
+// The primary cells' fingerprint plus the division and death counts.
+inline std::string PopulationFingerprint(const Population& p) {
+  std::string out = CellsFingerprint(p.cells());
+  const PopulationCounts counts = p.Counts();
+  out.append(reinterpret_cast<const char*>(&counts.divisions), sizeof counts.divisions);
+  out.append(reinterpret_cast<const char*>(&counts.deaths), sizeof counts.deaths);
   return out;
 }
 
