@@ -296,7 +296,12 @@ inline std::string RunPopulationCached(const std::string& label, const std::stri
 // " 'a' 'b' ...": `args` quoted for the shell, each preceded by a space.
 inline std::string QuotedArguments(const std::vector<std::string>& args) {
   std::string arguments;
-  for (const std::string& a : args) arguments += " " + population_internal::Quote(a);
+  for (const std::string& a : args) {
+    // Two appends, not " " + Quote(a): GCC 12 warns (-Wrestrict, a false
+    // positive) on the inlined temporary.
+    arguments += ' ';
+    arguments += population_internal::Quote(a);
+  }
   return arguments;
 }
 
