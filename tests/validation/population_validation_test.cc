@@ -52,9 +52,10 @@ const PopulationRun& Arm(const std::vector<std::string>& scenarios) {
 }
 const PopulationRun& Baseline() { return Arm({}); }
 
-// The seed's miR-29a and miR-214 claims (V10, V11, V12) build up only by day
-// 14, so 7 days cannot show them. At CI size they run at the "claim size",
-// 100 cells x 14 days x 10 replicates (about 50 s per arm on 2 cores), large
+// The seed's miR-29a and miR-214 claims (V10, V11, V12, V15) build up only by
+// day 14, so 7 days cannot show them. At CI size they run at the "claim size",
+// 100 cells x 14 days x 10 replicates (1-3 min per arm on 2 cores, the dosed
+// arms slowest: their miRNA events are exact; 7 arms, about 12 min), large
 // enough for the §3.9 rule (CI clear of 0 and the minimum met), which is then
 // applied there too; full size is the full size, smoke the smoke size.
 PopulationSize ClaimSize() {
