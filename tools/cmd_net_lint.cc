@@ -7,6 +7,9 @@
 // listed as by `grnsim validate`); findings of severity error give exit 1.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <string>
 
 #include "engine/model/network_graph.h"
 #include "tools/cmd_net.h"
@@ -30,6 +33,10 @@ int RunNetLint(int argc, char** argv) {
       "Exit 0 when no errors are found, 1 when some are, 2 when a file does not read\n"
       "or validate.");
   flags.AddBool("no-info", &no_info, "print errors and warnings only");
+  std::string loops = "20";
+  flags.AddString("loops", "N|all", &loops,
+                  "list the N shortest feedback loops, then a count of all by\n"
+                  "                          sign; all: list every one (default 20)");
   std::vector<std::string> files;
   bool help = false;
   if (Status s = flags.Parse(argc, argv, 3, &files, &help); !s.ok()) {
@@ -44,6 +51,16 @@ int RunNetLint(int argc, char** argv) {
     PrintError("net lint: no network file given (see grnsim net lint --help)");
     return 2;
   }
+  std::size_t max_loops = std::numeric_limits<std::size_t>::max();
+  if (loops != "all") {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(loops.c_str(), &end, 10);
+    if (loops.empty() || *end != '\0' || loops[0] == '-') {
+      PrintError("net lint: --loops expects a count or 'all', got '" + loops + "'");
+      return 2;
+    }
+    max_loops = static_cast<std::size_t>(n);
+  }
   int exit_code = 0;
   for (const std::string& path : files) {
     NetworkFile file;
@@ -51,7 +68,7 @@ int RunNetLint(int argc, char** argv) {
       exit_code = std::max(exit_code, rc == 1 ? 1 : 2);
       continue;
     }
-    for (const LintFinding& f : Lint(file.network)) {
+    for (const LintFinding& f : Lint(file.network, max_loops)) {
       if (no_info && f.severity == LintFinding::kInfo) continue;
       if (f.severity == LintFinding::kError) exit_code = std::max(exit_code, 1);
       const std::string where = f.where.empty() ? path : file.source->Locate(f.where);

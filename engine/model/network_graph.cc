@@ -437,7 +437,7 @@ Reachability FindReachable(const Network& net) {
   return out;
 }
 
-std::vector<LintFinding> Lint(const Network& net) {
+std::vector<LintFinding> Lint(const Network& net, std::size_t max_loops_listed) {
   const Facts facts(net);
   const int n = net.species_size();
   std::vector<LintFinding> errors, warnings, infos;
@@ -578,8 +578,17 @@ std::vector<LintFinding> Lint(const Network& net) {
     }
   }
 
-  const FeedbackLoops loops = FindFeedbackLoops(net);
+  FeedbackLoops loops = FindFeedbackLoops(net);
+  // Regulatory loops before conversion cycles (G_off ⇄ G_on regulates
+  // nothing), shortest first: those are the ones a reader checks by eye.
+  auto order = [](const FeedbackLoop& loop) {
+    return std::pair(loop.conversion_only, loop.species.size());
+  };
+  std::stable_sort(loops.loops.begin(), loops.loops.end(),
+                   [&](const FeedbackLoop& a, const FeedbackLoop& b) { return order(a) < order(b); });
+  std::size_t listed = 0;
   for (const FeedbackLoop& loop : loops.loops) {
+    if (listed++ == max_loops_listed) break;
     std::string cycle;
     for (const std::string& s : loop.species) cycle += s + " -> ";
     cycle += loop.species.front();
@@ -589,7 +598,23 @@ std::vector<LintFinding> Lint(const Network& net) {
                          (loop.conversion_only ? " (a conversion cycle: molecules flow round it)"
                                                : "")});
   }
-  if (loops.truncated) {
+  if (loops.loops.size() > max_loops_listed) {
+    std::size_t positive = 0, negative = 0, conversion = 0;
+    for (const FeedbackLoop& loop : loops.loops) {
+      positive += loop.sign > 0;
+      negative += loop.sign < 0;
+      conversion += loop.conversion_only;
+    }
+    const std::size_t mixed = loops.loops.size() - positive - negative;
+    const std::string count = std::string(loops.truncated ? "at least " : "") +
+                              std::to_string(loops.loops.size());
+    infos.push_back({LintFinding::kInfo, {},
+                     "feedback loops: " + count + " (" + std::to_string(positive) + " positive, " +
+                         std::to_string(negative) + " negative, " + std::to_string(mixed) +
+                         " mixed-sign; " + std::to_string(conversion) +
+                         " conversion cycles); the " + std::to_string(max_loops_listed) +
+                         " shortest regulatory ones listed (--loops all lists every one)"});
+  } else if (loops.truncated) {
     infos.push_back({LintFinding::kInfo, {},
                      "feedback loops: listing stopped after " +
                          std::to_string(loops.loops.size()) + " cycles"});

@@ -13,6 +13,7 @@
 #define GRN_ENGINE_MODEL_NETWORK_GRAPH_H_
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,8 +88,12 @@ struct LintFinding {
 const char* SeverityName(LintFinding::Severity severity);
 
 // Every finding, errors first within each kind (see the .cc for what is an
-// error, a warning or information).
-std::vector<LintFinding> Lint(const grnsim::v1::Network& network);
+// error, a warning or information). A composed network has hundreds of
+// feedback loops; only the `max_loops_listed` shortest are listed, followed by
+// a count of all of them by sign.
+std::vector<LintFinding> Lint(
+    const grnsim::v1::Network& network,
+    std::size_t max_loops_listed = std::numeric_limits<std::size_t>::max());
 
 // The network as a Graphviz digraph: species as filled ellipses coloured by
 // role (constant species boxed), reactions as small labelled points, flow

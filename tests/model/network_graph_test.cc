@@ -179,6 +179,43 @@ TEST(FeedbackLoopTest, CycleLimitIsHonoured) {
   EXPECT_TRUE(limited.truncated);
 }
 
+TEST(LintTest, ListsTheShortestLoopsAndCountsTheRest) {
+  // A → B → A (positive, length 2) and C ⊣ C (negative, length 1), a P ⇄ Q
+  // conversion cycle, and the longer positive loop A → B → D → A.
+  const auto net = Net(
+      "species { name: \"A\" initial_count: 1 } species { name: \"B\" initial_count: 1 }\n"
+      "species { name: \"C\" initial_count: 1 } species { name: \"D\" initial_count: 1 }\n"
+      "species { name: \"P\" initial_count: 1 } species { name: \"Q\" initial_count: 0 }\n"
+      "reaction { name: \"ma\" product { species: \"A\" } k: 1 modifier { hill_activation { species: \"B\" k: 10 } } }\n"
+      "reaction { name: \"ma2\" product { species: \"A\" } k: 1 modifier { hill_activation { species: \"D\" k: 10 } } }\n"
+      "reaction { name: \"mb\" product { species: \"B\" } k: 1 modifier { hill_activation { species: \"A\" k: 10 } } }\n"
+      "reaction { name: \"md\" product { species: \"D\" } k: 1 modifier { hill_activation { species: \"B\" k: 10 } } }\n"
+      "reaction { name: \"mc\" product { species: \"C\" } k: 1 modifier { hill_repression { species: \"C\" k: 10 } } }\n"
+      "reaction { name: \"pq\" reactant { species: \"P\" } product { species: \"Q\" } k: 1 }\n"
+      "reaction { name: \"qp\" reactant { species: \"Q\" } product { species: \"P\" } k: 1 }\n"
+      "reaction { name: \"da\" reactant { species: \"A\" } k: 0.1 } reaction { name: \"db\" reactant { species: \"B\" } k: 0.1 }\n"
+      "reaction { name: \"dc\" reactant { species: \"C\" } k: 0.1 } reaction { name: \"dd\" reactant { species: \"D\" } k: 0.1 }\n");
+  auto loop_lines = [](const std::vector<std::string>& infos) {
+    std::vector<std::string> out;
+    for (const std::string& m : infos)
+      if (m.find(" feedback loop: ") != std::string::npos) out.push_back(m);
+    return out;
+  };
+  const std::vector<std::string> all = Messages(Lint(net), LintFinding::kInfo);
+  EXPECT_EQ(loop_lines(all).size(), 4u);
+  EXPECT_FALSE(AnyContains(all, "feedback loops: ")) << "no summary when every loop is listed";
+
+  const std::vector<std::string> two = Messages(Lint(net, 2), LintFinding::kInfo);
+  const std::vector<std::string> listed = loop_lines(two);
+  ASSERT_EQ(listed.size(), 2u);
+  // Regulatory loops first, shortest first; the conversion cycle comes last.
+  EXPECT_EQ(listed[0], "negative feedback loop: C -> C");
+  EXPECT_EQ(listed[1], "positive feedback loop: A -> B -> A");
+  EXPECT_TRUE(AnyContains(two, "feedback loops: 4 (3 positive, 1 negative, 0 mixed-sign; 1 conversion cycles); "
+                               "the 2 shortest regulatory ones listed"))
+      << ::testing::PrintToString(two);
+}
+
 TEST(LintTest, ReachabilityAndNeverFiring) {
   // X is present; X → Y fires; Z starts at 0 and only W (0, never made)
   // makes it, so Z and W are unreachable and w_to_z can never fire.

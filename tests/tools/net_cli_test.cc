@@ -492,6 +492,22 @@ TEST(NetCliTest, BundledNetworksLintCleanAndDraw) {
   }
   const Result msc = Grnsim(dir, "net lint " + Source("networks/msc.textproto"));
   EXPECT_TRUE(Contains(msc.out, "info: positive feedback loop")) << msc.out;
+  // Hundreds of loops: the 20 shortest by default, then their count by sign.
+  auto loop_lines = [](const std::string& out) {
+    std::size_t n = 0;
+    for (std::size_t at = out.find(" feedback loop: "); at != std::string::npos;
+         at = out.find(" feedback loop: ", at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(loop_lines(msc.out), 20u) << msc.out;
+  EXPECT_TRUE(Contains(msc.out, "info: feedback loops: ")) << msc.out;
+  const Result every = Grnsim(dir, "net lint --loops all " + Source("networks/msc.textproto"));
+  EXPECT_GT(loop_lines(every.out), 100u);
+  EXPECT_FALSE(Contains(every.out, "info: feedback loops: ")) << every.out;
+  const Result bad = Grnsim(dir, "net lint --loops some " + Source("networks/msc.textproto"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, "--loops expects a count or 'all'")) << bad.err;
   EXPECT_TRUE(Contains(msc.out, "info: conservation law: GR_off + GR_on = 2")) << msc.out;
   const Result oc = Grnsim(dir, "net lint " + Source("networks/osteoclast.textproto"));
   EXPECT_TRUE(Contains(oc.out, "info: conservation law: GN_off + GN_on = 2")) << oc.out;
