@@ -128,6 +128,12 @@ const char* const kOcpJuxtacrine = "RANKL_juxta";
 // `net lint` counts parameters the co-culture reads as used.
 const char* const kMscJuxtacrineFlux = "J_RANKL_juxta";
 constexpr double kJuxtacrinePicomolarPerMoleculeHour = 0.01;
+// The optional OPG-independent Wnt route (module O, Nfatc1_w_WNT; BIOLOGY.md
+// §6.4): a precursor that declares WNT_contact reads the WNT1 of the MSCs on
+// the six sites around it, as a mean over the sites (an empty site counts 0),
+// the reading the MSCs' own W_contact_mean uses for their contacts.
+const char* const kOcpWntContact = "WNT_contact";
+const char* const kMscWnt = "WNT1";
 const std::vector<std::string> kOcpAdditions = {"RANKL_ADD", "OPG_ADD"};
 const std::vector<std::string> kRanklPools = {"RANKL", "RANKL_OPG"};
 const std::vector<std::string> kOpgPools = {"OPG", "RANKL_OPG"};
@@ -138,7 +144,7 @@ struct LoadedPopulation {
   std::shared_ptr<const MediumSpec> medium;  // null: the network has no medium
   std::string hash;  // of the network as read, before the population's preparation
   std::vector<SpeciesRole> roles;  // per species index, for --method hybrid
-  ExpressionProgram contact_source;  // LoadOptions::contact_expression, if given
+  std::vector<ExpressionProgram> contact_sources;  // LoadOptions::contact_expressions, in order
   bool has_opg_flux = false;         // the network defines kOpgFlux
   ExpressionProgram opg_flux;        // kOpgFlux over a cell's counts and parameters
 };
@@ -147,7 +153,7 @@ struct LoadedPopulation {
 struct LoadOptions {
   std::vector<std::string> live_parameters;    // written during the run
   std::vector<std::string> zeroed_parameters;  // set to 0 after the hash
-  std::string contact_expression;              // compiled over the prepared network
+  std::vector<std::string> contact_expressions;  // compiled over the prepared network
 };
 
 // FNV-1a (64 bit) of the deterministic binary encoding: the same network
@@ -195,13 +201,12 @@ StatusOr<LoadedPopulation> Finish(NetworkFile file, const std::string& path,
   MakeParametersLive(&file.network, load.live_parameters);
   PreparePopulationNetwork(&file.network);
   PrepareMediumNetwork(&file.network);
-  if (!load.contact_expression.empty()) {
-    StatusOr<ExpressionProgram> program =
-        ModelNames(file.network).CompileText(load.contact_expression);
+  for (const std::string& expression : load.contact_expressions) {
+    StatusOr<ExpressionProgram> program = ModelNames(file.network).CompileText(expression);
     if (!program.ok()) {
       return Status(program.status().code(), path + ": " + program.status().message());
     }
-    loaded.contact_source = std::move(*program);
+    loaded.contact_sources.push_back(std::move(*program));
   }
   if (const ModelNames names(file.network); names.IsParameter(kOpgFlux) || names.IsSpecies(kOpgFlux)) {
     GRN_ASSIGN_OR_RETURN(loaded.opg_flux, names.CompileText(kOpgFlux));
@@ -334,8 +339,16 @@ Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
     return InvalidArgumentError(msc_path + ": --coculture reads the MSCs' juxtacrine RANKL flux '" +
                                 kMscJuxtacrineFlux + "' (module S), which the network lacks");
   }
-  GRN_ASSIGN_OR_RETURN(
-      *msc, Finish(std::move(msc_file), msc_path, LoadOptions{{}, {}, kMscJuxtacrineFlux}));
+  const bool wnt_route = ModelNames(ocp_file.network).IsParameter(kOcpWntContact);
+  if (wnt_route && !ModelNames(msc_file.network).IsSpecies(kMscWnt)) {
+    return InvalidArgumentError(ocp_path + ": the precursors read the MSCs' " + kMscWnt +
+                                " (parameter " + kOcpWntContact + "), which " + msc_path +
+                                " lacks");
+  }
+  std::vector<std::string> contact_expressions = {kMscJuxtacrineFlux};
+  if (wnt_route) contact_expressions.push_back(kMscWnt);
+  GRN_ASSIGN_OR_RETURN(*msc, Finish(std::move(msc_file), msc_path,
+                                    LoadOptions{{}, {}, std::move(contact_expressions)}));
   if (msc->medium == nullptr) {
     return InvalidArgumentError(msc_path + ": --coculture needs the network's medium (pools " +
                                 "RANKL, OPG, RANKL_OPG); the network has none");
@@ -346,7 +359,9 @@ Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
                                   "', which the network's medium does not have");
     }
   }
-  for (const char* name : {kOcpTotalRankl, kOcpTotalOpg, kOcpJuxtacrine}) {
+  std::vector<std::string> live = {kOcpTotalRankl, kOcpTotalOpg, kOcpJuxtacrine};
+  if (wnt_route) live.push_back(kOcpWntContact);
+  for (const std::string& name : live) {
     bool plain = false;
     for (const auto& p : ocp_file.network.parameter()) plain = plain || p.name() == name;
     for (const auto& r : ocp_file.network.assignment_rule()) {
@@ -357,9 +372,8 @@ Status LoadCoculture(const std::string& msc_path, const std::string& ocp_path,
                                   "', which the network does not have (or defines by a rule)");
     }
   }
-  GRN_ASSIGN_OR_RETURN(
-      *ocp, Finish(std::move(ocp_file), ocp_path,
-                   LoadOptions{{kOcpTotalRankl, kOcpTotalOpg, kOcpJuxtacrine}, kOcpAdditions, ""}));
+  GRN_ASSIGN_OR_RETURN(*ocp,
+                       Finish(std::move(ocp_file), ocp_path, LoadOptions{live, kOcpAdditions, {}}));
   if (ocp->rules->divides) {
     return InvalidArgumentError(ocp_path +
                                 ": co-culture precursors must not divide; add "
@@ -403,7 +417,11 @@ PartnerOptions MakePartnerOptions(const LoadedPopulation& msc, const LoadedPopul
   // Per hour of the MSC network's time unit (LoadCoculture checked that both
   // networks share it).
   const double kappa = kJuxtacrinePicomolarPerMoleculeHour / msc.rules->hours_per_time_unit;
-  partner.contact_feeds.push_back({index(kOcpJuxtacrine), msc.contact_source, kappa});
+  partner.contact_feeds.push_back({index(kOcpJuxtacrine), msc.contact_sources[0], kappa});
+  if (msc.contact_sources.size() > 1) {
+    partner.contact_feeds.push_back({index(kOcpWntContact), msc.contact_sources[1],
+                                     1.0 / HexLattice::kNeighbours});
+  }
   return partner;
 }
 

@@ -288,6 +288,49 @@ TEST(PopulationCliTest, CocultureSameBytesForThreadsAndMscColumnsUnchanged) {
   EXPECT_FALSE(Contains(ReadFile(dir + "/msc/summary.csv"), "oc_fraction"));
 }
 
+TEST(PopulationCliTest, CocultureWntRouteActsThroughMscContacts) {
+  // The precursors' WNT_contact is the mean WNT1 of the MSCs on their six
+  // neighbouring sites (module O, Nfatc1_w_WNT). With the route at full weight
+  // the co-culture makes fewer osteoclasts than without it (same seed). Where
+  // no WNT1 reaches a precursor the weight changes nothing, value for value:
+  // precursors alone (no contacts), and the negative control, MSCs that carry
+  // no Wnt1 at all (W1_GENE = 0, mWnt1 = WNT1 = 0), whose contacts are real.
+  using namespace test_size;
+  const std::string dir = MakeTempDir();
+  const std::string full = WriteScenario(dir, "w1", "set { name: \"Nfatc1_w_WNT\" value: 1 }\n");
+  const std::string off = kNetworks + "scenarios/wnt_direct_off.textproto";
+  const std::string no_wnt = WriteScenario(dir, "nownt",
+                                           "set { name: \"W1_GENE\" value: 0 }\n"
+                                           "set { name: \"mWnt1\" value: 0 }\n"
+                                           "set { name: \"WNT1\" value: 0 }\n");
+  const int ocp = SmokeSize() ? 100 : 600;
+  const std::string run = "population " + kMscNetwork + " --scenario " + kNetworks +
+                          "scenarios/coculture_rankl.textproto --days 4 --replicates 1 --seed 31 "
+                          "--method hybrid --quiet --ocp-cells " + std::to_string(ocp) +
+                          " --coculture " + kOcpNetwork;
+  auto oc = [&](const std::string& name, const std::string& args) {
+    const Result r = Grnsim(dir, run + args + " --output " + dir + "/" + name);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return LastValue(ReadFile(dir + "/" + name + "/summary.csv"), "oc_fraction");
+  };
+  auto rows = [&](const std::string& name) {
+    return CsvRows(ReadFile(dir + "/" + name + "/replicates.csv"));
+  };
+  const double with_route = oc("on", " --cells 150 --scenario " + full);
+  const double without = oc("off", " --cells 150 --scenario " + off);
+  oc("nownt_on", " --cells 150 --scenario " + no_wnt + " --scenario " + full);
+  oc("nownt_off", " --cells 150 --scenario " + no_wnt + " --scenario " + off);
+  oc("alone_on", " --cells 0 --scenario " + full);
+  oc("alone_off", " --cells 0 --scenario " + off);
+  EXPECT_EQ(rows("nownt_on"), rows("nownt_off")) << "negative control: no Wnt1, no route";
+  EXPECT_EQ(rows("alone_on"), rows("alone_off")) << "no contacts, no route";
+  EXPECT_NE(rows("on"), rows("off"));
+  std::printf("OC fraction at day 4 (150 MSC, %d precursors): route on %.3f, off %.3f\n", ocp,
+              with_route, without);
+  if (SkipStatisticalAssertionAtSmokeSize("route on < off")) return;
+  EXPECT_LT(with_route, 0.8 * without) << "contact Wnt represses Nfatc1 activation";
+}
+
 TEST(PopulationCliTest, CocultureBadInput) {
   const std::string dir = MakeTempDir();
   const std::string run = "population " + kMscNetwork +
