@@ -96,6 +96,19 @@ def simulate(grnsim, network, scenarios, species, t_end, steps, runs, seed, work
     return per_run
 
 
+def committed_by_day4(samples, level):
+    """The §2.6 rule on one run's (time, counts) samples: NFATC1 >= level held >= 12 h."""
+    since = None
+    for t, x in samples:
+        if x["NFATC1"] >= level:
+            since = t if since is None else since
+            if t - since >= 12 - 1e-9:
+                return True
+        else:
+            since = None
+    return False
+
+
 def c6_score(grnsim, settings, runs, seed, workdir, omega=1.0):
     scenario = write_scenario(workdir, dict(settings, RANKL_ADD=30))
     per_run = simulate(grnsim, "osteoclast.textproto", [scenario], ["NFATC1"], 96, 192, runs, seed,
@@ -105,15 +118,9 @@ def c6_score(grnsim, settings, runs, seed, workdir, omega=1.0):
     times = [t for t, _ in per_run[0]]
     mean = [0.0] * len(times)
     for samples in per_run.values():
-        since, held = None, False
         for i, (t, x) in enumerate(samples):
             mean[i] += x["NFATC1"] / len(per_run)
-            if x["NFATC1"] >= level:
-                since = t if since is None else since
-                held = held or t - since >= 12 - 1e-9
-            else:
-                since = None
-        committed += held
+        committed += committed_by_day4(samples, level)
     crossing = None
     for i in range(1, len(times)):
         if mean[i - 1] < level <= mean[i]:
@@ -344,17 +351,8 @@ def precursor_arm(grnsim, settings, inputs, scenario_files, runs, seed, workdir,
     level = 2000.0 * omega
     out = {"committed": [], "nfatc1_96h": [], "mafb_72_96h": []}
     for r in sorted(per_run):
-        since, held = None, False
-        mafb = []
-        for t, x in per_run[r]:
-            if x["NFATC1"] >= level:
-                since = t if since is None else since
-                held = held or t - since >= 12 - 1e-9
-            else:
-                since = None
-            if t >= 72:
-                mafb.append(x["MAFB"])
-        out["committed"].append(1.0 if held else 0.0)
+        mafb = [x["MAFB"] for t, x in per_run[r] if t >= 72]
+        out["committed"].append(1.0 if committed_by_day4(per_run[r], level) else 0.0)
         out["nfatc1_96h"].append(per_run[r][-1][1]["NFATC1"])
         out["mafb_72_96h"].append(sum(mafb) / len(mafb))
     return out
